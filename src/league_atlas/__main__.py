@@ -1,0 +1,5 @@
+"""`python -m league_atlas ...` runs the command-line interface."""
+
+from league_atlas.cli import main
+
+raise SystemExit(main())
