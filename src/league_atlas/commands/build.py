@@ -1,0 +1,30 @@
+"""`build`: fetch what is missing and publish a new prepared store atomically."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from league_atlas import paths, store
+from league_atlas.commands._common import add_data_dir, add_mirror
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="fetch missing sources and build the prepared store")
+    add_mirror(p)
+    add_data_dir(p)
+    p.add_argument("--if-stale", action="store_true", help="do nothing when the store is up to date")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = paths.data_dir(args.data_dir)
+    if args.if_stale:
+        stale, why = store.is_stale(data_dir)
+        if not stale:
+            print(f"store at {paths.store_dir(data_dir)}: {why}", file=sys.stderr)
+            return 0
+        print(f"building: {why}", file=sys.stderr)
+    result = store.build(data_dir, paths.default_mirror(args.mirror))
+    print("\n".join(result.report), file=sys.stderr)
+    return 0

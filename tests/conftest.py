@@ -1,0 +1,41 @@
+"""Shared test fixtures: the real mirror (skipped when absent) and a real store built once per run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS_DIR))
+
+from league_atlas import paths  # noqa: E402
+
+ARTIFACTS = TESTS_DIR.parent / "test-artifacts"
+NO_MIRROR = "../shared/data (the real public data mirror) is not present; real-data tests skipped"
+
+
+@pytest.fixture(scope="session")
+def real_mirror() -> Path:
+    """The real data mirror, or skip with the reason."""
+    mirror = paths.default_mirror()
+    if mirror is None or not (mirror / "nof").is_dir():
+        pytest.skip(NO_MIRROR)
+    return mirror
+
+
+@pytest.fixture(scope="session")
+def real_store_dir(real_mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the real store, built once per test session from the mirror."""
+    from league_atlas import store
+
+    data_dir = tmp_path_factory.mktemp("real-data")
+    store.build(data_dir, real_mirror, progress=lambda m: None)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
