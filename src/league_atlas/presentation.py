@@ -1,0 +1,233 @@
+"""One source of truth for what people see: labels, colours, legends and slider specs.
+
+The app, the exports and the tests all import from here, so a label or a colour cannot drift
+between the map, the table, a PNG export and the assertion that checks it (as mapa-streamlit keeps
+its widget specs in settings.py). Colours follow the NHS identity and NHS England data-viz guidance
+(research.md §5): an ordered NHS-blue ramp for segments 1-4, a distinct treatment for segment 5,
+outlines that contrast at least 3:1 with each fill, and text labels so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APP_TITLE = "League Atlas"
+APP_TAGLINE = "NHS trust league tables on a map: re-weight them, see how sure each rank is, and put them in context"
+
+OFFICIAL_NOTE = "Official NOF table: NHS England's weights and segments."
+REWEIGHTED_NOTE = "Re-weighted: not the official NOF table"
+
+# ------------------------------------------------------------------ NHS identity colours
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+NHS_BRIGHT_BLUE = "#0072CE"
+NHS_LIGHT_BLUE = "#41B6E6"
+NHS_DARK_GREY = "#425563"
+NHS_MID_GREY = "#768692"
+NHS_PALE_GREY = "#E8EDEE"
+NHS_GREY_5 = "#F0F4F5"
+NHS_TEXT = "#212B32"
+NHS_WHITE = "#FFFFFF"
+NHS_DARK_PINK = "#7C2855"
+NHS_WARM_YELLOW = "#FFB81C"
+NHS_RED = "#DA291C"
+NHS_GREEN = "#006747"
+
+TRUST_TYPE_LABELS = {
+    "acute": "Acute trusts",
+    "non-acute": "Mental health and community trusts",
+    "ambulance": "Ambulance trusts",
+}
+
+
+@dataclass(frozen=True)
+class SegmentStyle:
+    """How one segment is drawn: fill, outline, label and the words that explain it."""
+
+    segment: int
+    label: str
+    fill: str
+    outline: str
+    outline_width: int
+    meaning: str
+
+
+# Light to dark: darker means a broader range of challenges. S5 leaves the ramp altogether.
+SEGMENTS: dict[int, SegmentStyle] = {
+    1: SegmentStyle(1, "S1", "#C3DCF0", NHS_TEXT, 1, "Segment 1: narrowest range of challenges"),
+    2: SegmentStyle(2, "S2", "#7FB3DE", NHS_TEXT, 1, "Segment 2"),
+    3: SegmentStyle(3, "S3", "#1A74BA", NHS_WHITE, 1, "Segment 3"),
+    4: SegmentStyle(4, "S4", "#003A78", NHS_WHITE, 1, "Segment 4: broadest range of challenges"),
+    5: SegmentStyle(5, "S5", NHS_DARK_PINK, NHS_WARM_YELLOW, 3, "Segment 5: Recovery Support Programme (intensive support)"),
+}
+NO_SEGMENT = SegmentStyle(0, "n/a", NHS_PALE_GREY, NHS_DARK_GREY, 1, "No segment in this release")
+
+# NHS England DV CoP colours for NHS region boundary maps (context only, never performance).
+REGION_COLOURS = {
+    "E40000012": "#005EB8",  # North East and Yorkshire
+    "E40000014": "#41B6E6",  # North West
+    "E40000013": "#330072",  # East of England
+    "E40000011": "#AE2573",  # Midlands
+    "E40000003": "#78BE20",  # London
+    "E40000006": "#FAE100",  # South West
+    "E40000005": "#ED8B00",  # South East
+}
+
+# Diverging ramp for rank change (NHS DV CoP): red = worse, grey = no change, blue = better.
+DIVERGING = ("#DA291C", "#DFDFDF", "#005EB8")
+SEQUENTIAL = ("#E8EDEE", "#7FB3DE", "#005EB8", "#003087")
+
+
+def segment_style(segment: float | int | None) -> SegmentStyle:
+    """Style for a segment value; missing or out-of-range values get the explicit 'no data' state."""
+    try:
+        s = int(segment)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return NO_SEGMENT
+    return SEGMENTS.get(s, NO_SEGMENT)
+
+
+def hex_to_rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    """pydeck colour list."""
+    return [*hex_to_rgb(hex_colour), alpha]
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in hex_to_rgb(hex_colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def interpolate(stops: tuple[str, ...], t: float) -> str:
+    """Colour at position t in [0, 1] along a ramp of hex stops."""
+    t = min(max(t, 0.0), 1.0)
+    pos = t * (len(stops) - 1)
+    i = min(int(pos), len(stops) - 2)
+    f = pos - i
+    a, b = hex_to_rgb(stops[i]), hex_to_rgb(stops[i + 1])
+    return "#" + "".join(f"{round(x + (y - x) * f):02X}" for x, y in zip(a, b, strict=True))
+
+
+# ------------------------------------------------------------------ widgets
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """A weight slider: label, range, default and help, shared by the UI and its tests."""
+
+    key: str
+    label: str
+    min_value: float
+    max_value: float
+    default: float
+    step: float
+    help: str
+
+
+DOMAIN_WEIGHT = SliderSpec(
+    key="w",
+    label="{domain}",
+    min_value=0.0,
+    max_value=3.0,
+    default=1.0,
+    step=0.25,
+    help="Weight of this domain's items in the average score. 1 = as NHS England; 0 leaves the domain out.",
+)
+ITEM_WEIGHT = SliderSpec(
+    key="m",
+    label="{item}",
+    min_value=0.0,
+    max_value=3.0,
+    default=1.0,
+    step=0.25,
+    help="Weight of this metric within its domain (multiplied by the domain weight).",
+)
+INDEX_WEIGHT = SliderSpec(
+    key="p",
+    label="{proxy}",
+    min_value=0.0,
+    max_value=3.0,
+    default=1.0,
+    step=0.5,
+    help="Weight of this proxy in the staff-attraction index. 0 leaves it out.",
+)
+UNCERTAINTY_SPREAD = SliderSpec(
+    key="spread",
+    label="Weight uncertainty (Dirichlet concentration)",
+    min_value=5.0,
+    max_value=200.0,
+    default=50.0,
+    step=5.0,
+    help="Lower = weights vary more between Monte Carlo draws. 50 varies each weight by roughly ±25%.",
+)
+
+CHOROPLETHS = {
+    "none": "Boundaries only (context)",
+    "share_s34": "Share of trusts in segment 3-4 (%)",
+    "mean_score": "Mean average score (1 best - 4 worst)",
+    "mean_rank_change": "Mean rank change under current weights (places)",
+}
+BOUNDARY_LAYERS = {
+    "nhs_region": "NHS regions",
+    "icb23": "ICBs (April 2023, 42)",
+    "icb26": "ICBs (April 2026, 36)",
+    "lad": "Local authority districts (2024)",
+}
+FOCUS_ALL = "England"
+
+# Table column labels, with units where a number has them.
+COLUMN_LABELS = {
+    "official_rank": "Official rank",
+    "rank": "Rank (current weights)",
+    "rank_change": "Rank change (places, + = better)",
+    "official_segment": "Official segment",
+    "segment": "Segment (current weights)",
+    "segment_change": "Segment change",
+    "final_segment": "Final segment (5 = RSP)",
+    "average_score": "Average score (1 best - 4 worst)",
+    "official_score": "Official average score",
+    "trust_code": "ODS code",
+    "trust_name": "Trust",
+    "region_name": "NHS region",
+    "icb23_name": "ICB (2023)",
+    "icb26_name": "ICB (2026)",
+    "rank_p5": "Rank, 5th percentile",
+    "rank_median": "Rank, median of draws",
+    "rank_p95": "Rank, 95th percentile",
+    "on_map": "On map",
+    "drivers": "What moved it",
+}
+
+ATTRIBUTION = (
+    "Contains public sector information from NHS England and the Office for National Statistics, "
+    "licensed under the Open Government Licence v3.0. © Crown copyright and database right. "
+    "Contains OS data © Crown copyright and database right."
+)
+
+
+def rank_change_arrow(change: float | int | None) -> str:
+    """Arrow and words for a rank change (positive = moved up the table), never colour alone."""
+    if change is None or change != change:  # NaN
+        return ""
+    c = int(change)
+    if c > 0:
+        return f"▲ {c}"
+    if c < 0:
+        return f"▼ {-c}"
+    return "= 0"
