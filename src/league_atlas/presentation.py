@@ -58,7 +58,14 @@ SEGMENTS: dict[int, SegmentStyle] = {
     2: SegmentStyle(2, "S2", "#7FB3DE", NHS_TEXT, 1, "Segment 2"),
     3: SegmentStyle(3, "S3", "#1A74BA", NHS_WHITE, 1, "Segment 3"),
     4: SegmentStyle(4, "S4", "#003A78", NHS_WHITE, 1, "Segment 4: broadest range of challenges"),
-    5: SegmentStyle(5, "S5", NHS_DARK_PINK, NHS_WARM_YELLOW, 3, "Segment 5: Recovery Support Programme (intensive support)"),
+    5: SegmentStyle(
+        5,
+        "S5",
+        NHS_DARK_PINK,
+        NHS_WARM_YELLOW,
+        3,
+        "Segment 5: Recovery Support Programme (intensive support)",
+    ),
 }
 NO_SEGMENT = SegmentStyle(0, "n/a", NHS_PALE_GREY, NHS_DARK_GREY, 1, "No segment in this release")
 
@@ -169,13 +176,15 @@ INDEX_WEIGHT = SliderSpec(
 )
 UNCERTAINTY_SPREAD = SliderSpec(
     key="spread",
-    label="Weight uncertainty (Dirichlet concentration)",
-    min_value=5.0,
-    max_value=200.0,
-    default=50.0,
-    step=5.0,
-    help="Lower = weights vary more between Monte Carlo draws. 50 varies each weight by roughly ±25%.",
+    label="Weight uncertainty (± share of each weight)",
+    min_value=0.05,
+    max_value=0.6,
+    default=0.25,
+    step=0.05,
+    help="How much each weight varies between Monte Carlo draws (coefficient of variation of a "
+    "Dirichlet around the chosen weights). 0.25 = roughly ±25%, as Saisana et al. (2005).",
 )
+UNCERTAINTY_DRAWS = 1000
 
 CHOROPLETHS = {
     "none": "Boundaries only (context)",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -102,8 +103,12 @@ def _read_all_releases(data_dir: Path) -> tuple[list[releases.Release], list[dic
     parsed, meta = [], []
     for path, entry in _release_inputs(data_dir):
         if not path.is_file():
-            raise StoreMissingError(f"release file {path} is missing; run `python -m league_atlas fetch`")
-        rel = releases.read_release(path, quarter=entry.get("quarter"), trust_type=entry.get("trust_type"))
+            raise StoreMissingError(
+                f"release file {path} is missing; run `python -m league_atlas fetch`"
+            )
+        rel = releases.read_release(
+            path, quarter=entry.get("quarter"), trust_type=entry.get("trust_type")
+        )
         parsed.append(rel)
         meta.append(entry)
     return parsed, meta
@@ -112,9 +117,15 @@ def _read_all_releases(data_dir: Path) -> tuple[list[releases.Release], list[dic
 def _trust_seed(metrics: pd.DataFrame) -> pd.DataFrame:
     """One row per trust from its newest release row: the names, type and labels to place."""
     if metrics.empty:
-        return pd.DataFrame(columns=["trust_code", "trust_name", "trust_type", "trust_subtype", "region_label"])
-    newest = metrics.sort_values(["quarter_index"], kind="stable").drop_duplicates("trust_code", keep="last")
-    return newest[["trust_code", "trust_name", "trust_type", "trust_subtype", "region_label"]].reset_index(drop=True)
+        return pd.DataFrame(
+            columns=["trust_code", "trust_name", "trust_type", "trust_subtype", "region_label"]
+        )
+    newest = metrics.sort_values(["quarter_index"], kind="stable").drop_duplicates(
+        "trust_code", keep="last"
+    )
+    return newest[
+        ["trust_code", "trust_name", "trust_type", "trust_subtype", "region_label"]
+    ].reset_index(drop=True)
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -182,25 +193,24 @@ def build(
                 f"release {r['file']} ({r['sha256'][:12]}): {r['rows']} rows, {r['trusts']} trusts, "
                 f"{r['quarters']} {r['trust_types']}; supplies {r['supplies'] or 'nothing (superseded)'}"
             )
-        say(f"releases: {len(parsed)} file(s), {len(metrics)} metric rows ({timings['releases_s']:.1f} s)")
+        say(
+            f"releases: {len(parsed)} file(s), {len(metrics)} metric rows ({timings['releases_s']:.1f} s)"
+        )
 
         t = time.perf_counter()
-        layers = boundaries.load_layers(data_dir)
+        specs = layer_specs()
+        layers = boundaries.load_layers(data_dir, specs)
         timings["boundaries_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
         trusts, places_report = places.build_places(data_dir, _trust_seed(metrics), layers)
         _write_parquet(trusts, building / STORE_FILES["trusts"])
         _write_parquet(places_report, building / STORE_FILES["places_report"])
         timings["places_s"] = time.perf_counter() - t
-        report.extend(places.summary_lines(trusts, places_report))
+        report.extend(places.summary(places_report, trusts).splitlines())
         say(f"places: {len(trusts)} trusts ({timings['places_s']:.1f} s)")
 
         t = time.perf_counter()
-        specs = boundaries.layer_specs()
-        web = {
-            lid: boundaries.simplify_for_web(gdf, specs[lid].tolerance, specs[lid].precision)
-            for lid, gdf in layers.items()
-        }
+        web = boundaries.web_layers(layers, specs)
         boundaries.write_layers(web, building / STORE_FILES["boundaries"])
         timings["boundaries_web_s"] = time.perf_counter() - t
         say(f"boundaries: {len(web)} layers simplified ({timings['boundaries_web_s']:.1f} s)")
@@ -225,14 +235,18 @@ def build(
                 "quarters": sorted(metrics["quarter"].unique().tolist(), key=releases.quarter_index)
                 if len(metrics)
                 else [],
-                "trust_types": sorted(metrics["trust_type"].unique().tolist()) if len(metrics) else [],
+                "trust_types": sorted(metrics["trust_type"].unique().tolist())
+                if len(metrics)
+                else [],
                 "boundary_layers": {lid: int(len(g)) for lid, g in web.items()},
             },
             "report": report,
         }
         timings["total_s"] = time.perf_counter() - t0
         manifest["timings"] = {k: round(v, 3) for k, v in timings.items()}
-        atomic.write_text(building / STORE_FILES["manifest"], json.dumps(manifest, indent=2, default=str))
+        atomic.write_text(
+            building / STORE_FILES["manifest"], json.dumps(manifest, indent=2, default=str)
+        )
         final = atomic.publish_version(building, store_dir(data_dir))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -240,6 +254,18 @@ def build(
     atomic.prune_versions(stores, VERSION_PREFIX, store_dir(data_dir))
     say(f"store published at {store_dir(data_dir)} -> {final.name} in {timings['total_s']:.1f} s")
     return BuildResult(final, manifest, report)
+
+
+LAYERS_ENV = "LEAGUE_ATLAS_LAYERS"
+
+
+def layer_specs():
+    """Boundary layer definitions: geo/layers.toml, or the file `$LEAGUE_ATLAS_LAYERS` names
+    (used to build small made-up stores for tests and demos with their own feature counts)."""
+    from league_atlas import geography
+
+    override = os.environ.get(LAYERS_ENV)
+    return geography.parse_layers_spec(Path(override)) if override else geography.load_layers_spec()
 
 
 def _build_context(data_dir: Path, trusts: pd.DataFrame, folder: Path, report: list[str]) -> str:
@@ -277,7 +303,9 @@ def is_stale(data_dir: Path) -> tuple[bool, str]:
             if src.required:
                 return True, f"source {src.id} not in the store"
             continue
-        if entry.get("origin") == "mirror" and entry.get("files") != {f.name: f.sha256 for f in src.files}:
+        if entry.get("origin") == "mirror" and entry.get("files") != {
+            f.name: f.sha256 for f in src.files
+        }:
             return True, f"source {src.id} checksum changed"
     return False, "store is up to date"
 
@@ -306,7 +334,9 @@ def add_release(
         except OSError as exc:
             raise InputError(str(file), f"cannot read the file: {exc.strerror or exc}") from None
     label = name or (Path(file).name if file else "upload.csv")
-    rel = releases.read_release(Path(label), data=data, name=label, quarter=quarter, trust_type=trust_type)
+    rel = releases.read_release(
+        Path(label), data=data, name=label, quarter=quarter, trust_type=trust_type
+    )
     if not (store_dir(data_dir) / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no store to add to under {data_dir}; run {BUILD_COMMAND} first")
     added = _added_dir(data_dir)

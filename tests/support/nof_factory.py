@@ -73,12 +73,15 @@ class Trust:
     rsp: int = 0
 
 
-def make_trusts(n: int = 8, seed: int = 1, missing: dict[str, list[str]] | None = None) -> list[Trust]:
+def make_trusts(
+    n: int = 8, seed: int = 1, missing: dict[str, list[str]] | None = None, codes: list[str] | None = None
+) -> list[Trust]:
     """`n` made-up trusts with 2-dp scores; `missing` maps a trust code to item ids it lacks."""
     rng = np.random.default_rng(seed)
     trusts = []
+    n = len(codes) if codes else n
     for i in range(n):
-        code = f"X{i + 1:02d}"
+        code = codes[i] if codes else f"X{i + 1:02d}"
         scores = {m: round(float(rng.uniform(1, 4)), 2) for m in ITEMS if m not in ("OF1080",)}
         for m in ("OF1079", "OF1081"):
             scores[m] = float(rng.integers(1, 5))

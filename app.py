@@ -1,0 +1,36 @@
+"""League Atlas: the Streamlit entry point. Shared sidebar controls, then the chosen page.
+
+Thin by design: widgets and layout here and in pages/, every computation in `league_atlas`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from league_atlas import presentation as ui
+from pages import _shared
+
+st.set_page_config(page_title=ui.APP_TITLE, page_icon="🗺️", layout="wide")
+
+store = _shared.current_store()
+if store is None:
+    page = st.navigation([st.Page("pages/onboarding.py", title="Get started", icon="🧭", default=True)])
+    page.run()
+    st.stop()
+
+controls = _shared.sidebar(store)
+st.session_state["controls"] = controls
+if controls.present:
+    _shared.present_css()
+
+page = st.navigation(
+    {
+        "Explore": [
+            st.Page("pages/map.py", title="Map", icon="🗺️", default=True, url_path="map"),
+            st.Page("pages/league.py", title="League table", icon="📋", url_path="league"),
+        ],
+        "About": [st.Page("pages/about.py", title="About and method", icon="ℹ️", url_path="about")],
+    },
+    position="top" if controls.present else "sidebar",
+)
+page.run()

@@ -1,0 +1,319 @@
+"""Shared UI plumbing for the pages: cached data, the sidebar controls bound to the URL, banners.
+
+Only widgets and layout live here; every number comes from `league_atlas`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from league_atlas import explorer, paths, scoring, store
+from league_atlas import presentation as ui
+from league_atlas.errors import LeagueAtlasError
+from league_atlas.weights import Weights
+
+# ------------------------------------------------------------------ data, cached once per store version
+
+
+def data_dir():
+    return paths.data_dir(os.environ.get(paths.DATA_DIR_ENV))
+
+
+def store_version() -> str | None:
+    """The current store folder name (changes when a build or add-release publishes)."""
+    link = paths.store_dir(data_dir())
+    return link.resolve().name if (link / "manifest.json").is_file() else None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(version: str, base: str) -> store.Store:
+    return store.open_store(paths.Path(base))
+
+
+def current_store() -> store.Store | None:
+    version = store_version()
+    return _store(version, str(data_dir())) if version else None
+
+
+@st.cache_resource(show_spinner=False)
+def prepared(version: str, trust_type: str, quarter: str) -> scoring.Prepared:
+    return scoring.prepare(current_store().metrics, trust_type, quarter)
+
+
+@st.cache_resource(show_spinner=False)
+def boundary(version: str, layer: str):
+    return current_store().boundary(layer)
+
+
+# ------------------------------------------------------------------ controls
+
+
+@dataclass(frozen=True)
+class Controls:
+    trust_type: str
+    quarter: str
+    focus: explorer.Focus
+    weights: Weights
+    financial_override: bool
+    segment_method: str
+    trust: str | None
+    present: bool
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def domain_key(domain: str) -> str:
+    return f"{ui.DOMAIN_WEIGHT.key}_{slug(domain)}"
+
+
+def item_key(item: str) -> str:
+    return f"{ui.ITEM_WEIGHT.key}_{item}"
+
+
+BOUND_PREFIXES = (ui.DOMAIN_WEIGHT.key + "_", ui.ITEM_WEIGHT.key + "_", ui.INDEX_WEIGHT.key + "_")
+PAGE_PARAMS = {"layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key}
+
+
+def _note_bad_params(incoming: dict[str, str], valid: dict[str, object]) -> None:
+    """Bound widgets silently drop invalid URL values; say which were ignored, never raise.
+
+    `incoming` is the URL as it arrived (snapshot before any widget ran); `valid` maps each
+    sidebar parameter to its allowed (formatted) values or a predicate.
+    """
+    notes = []
+    for key, val in incoming.items():
+        if key in ("embed", "embed_options") or key in PAGE_PARAMS:
+            continue
+        check = valid.get(key)
+        if check is None:
+            if not key.startswith(BOUND_PREFIXES):
+                notes.append(f"`{key}` (not a setting of this app)")
+            else:
+                notes.append(f"`{key}={val}` (no such weight in this release)")
+            continue
+        ok = check(val) if callable(check) else val in check
+        if not ok:
+            notes.append(f"`{key}={val}` (not available here)")
+    if notes:
+        st.session_state["_param_notes"] = notes
+
+
+def _float_ok(spec: ui.SliderSpec):
+    def ok(v: str) -> bool:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return False
+        return spec.min_value <= f <= spec.max_value
+
+    return ok
+
+
+def reset_weights(keys: list[str]) -> None:
+    for k in keys:
+        st.session_state[k] = ui.DOMAIN_WEIGHT.default if k.startswith(ui.DOMAIN_WEIGHT.key + "_") else ui.ITEM_WEIGHT.default
+
+
+def _load_scenario(keys_by_name: dict[str, str]) -> None:
+    up = st.session_state.get("scenario_upload")
+    if up is None:
+        return
+    try:
+        w = Weights.loads(up.getvalue().decode("utf-8"), source=up.name)
+    except (LeagueAtlasError, UnicodeDecodeError, ValueError) as exc:
+        st.session_state["_scenario_error"] = str(exc)
+        return
+    reset_weights(list(keys_by_name.values()))
+    unknown = []
+    for name, v in {**w.domains, **w.metrics}.items():
+        key = keys_by_name.get(name)
+        if key is None:
+            unknown.append(name)
+        else:
+            st.session_state[key] = min(max(float(v), 0.0), ui.DOMAIN_WEIGHT.max_value)
+    if unknown:
+        st.session_state["_scenario_error"] = f"{up.name}: ignored names not in this release: {', '.join(unknown)}"
+
+
+def sidebar(st_: store.Store) -> Controls:
+    """All shared controls, each bound to the URL so a copied link restores the exact view."""
+    version = store_version()
+    incoming = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    types = st_.trust_types()
+    type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
+    valid: dict[str, object] = {"type": set(type_label.values())}
+    sb = st.sidebar
+    sb.markdown(f"### {ui.APP_TITLE}")
+    trust_type = sb.selectbox(
+        "Trust type", types, key="type", bind="query-params", format_func=type_label.get
+    )
+    quarters = st_.quarters(trust_type)[::-1]
+    valid["q"] = set(quarters)
+    quarter = sb.selectbox("Quarter (release)", quarters, key="q", bind="query-params", help="Newest first")
+    prep = prepared(version, trust_type, quarter)
+
+    levels = list(explorer.FOCUS_LEVELS)
+    valid["level"] = set(explorer.FOCUS_LEVELS.values())
+    level = sb.selectbox("Focus", levels, key="level", bind="query-params", format_func=explorer.FOCUS_LEVELS.get)
+    code = ""
+    if level != "england":
+        opts = explorer.focus_options(st_.trusts[st_.trusts["trust_type"] == trust_type], level)
+        valid["area"] = set(opts.values())
+        if opts:
+            code = sb.selectbox(explorer.FOCUS_LEVELS[level], list(opts), key="area", bind="query-params", format_func=opts.get)
+    focus = explorer.Focus(level, code or "")
+
+    codes = list(prep.trust_codes)
+    names = dict(zip(prep.trusts["trust_code"], prep.trusts["trust_name"], strict=True))
+    valid["trust"] = set(codes)
+    # The selected trust is mirrored into `trust=<ODS code>` by hand: a bound selectbox would put
+    # the display name in the URL, and the map click must be able to set it too.
+    if "trust_pick" not in st.session_state:
+        wanted = incoming.get("trust")
+        st.session_state["trust_pick"] = wanted if wanted in valid["trust"] else None
+    elif st.session_state["trust_pick"] not in valid["trust"]:
+        st.session_state["trust_pick"] = None
+    trust = sb.selectbox(
+        "Trust (search by name or ODS code)",
+        codes,
+        key="trust_pick",
+        format_func=lambda c: f"{names.get(c, c)} ({c})",
+        placeholder="Type a trust name or code",
+    )
+    if trust:
+        st.query_params["trust"] = trust
+    elif "trust" in st.query_params:
+        del st.query_params["trust"]
+
+    sb.markdown("#### Weights")
+    dom_keys = {d: domain_key(d) for d in prep.domains}
+    item_keys = {k: item_key(k) for k in prep.item_keys}
+    all_keys = list(dom_keys.values()) + list(item_keys.values())
+    sb.button("Reset to official weights", on_click=reset_weights, args=(all_keys,), width="stretch")
+    domains = {}
+    for d, key in dom_keys.items():
+        valid[key] = _float_ok(ui.DOMAIN_WEIGHT)
+        domains[d] = sb.slider(
+            ui.DOMAIN_WEIGHT.label.format(domain=d),
+            ui.DOMAIN_WEIGHT.min_value,
+            ui.DOMAIN_WEIGHT.max_value,
+            ui.DOMAIN_WEIGHT.default,
+            ui.DOMAIN_WEIGHT.step,
+            key=key,
+            bind="query-params",
+            help=ui.DOMAIN_WEIGHT.help,
+        )
+    metrics = {}
+    with sb.expander("Per-metric weights"):
+        for k, label, dom in zip(prep.item_keys, prep.item_labels, prep.item_domains, strict=True):
+            key = item_keys[k]
+            valid[key] = _float_ok(ui.ITEM_WEIGHT)
+            metrics[k] = st.slider(
+                f"{k}: {label}",
+                ui.ITEM_WEIGHT.min_value,
+                ui.ITEM_WEIGHT.max_value,
+                ui.ITEM_WEIGHT.default,
+                ui.ITEM_WEIGHT.step,
+                key=key,
+                bind="query-params",
+                help=f"{dom}. {ui.ITEM_WEIGHT.help}",
+            )
+    with sb.expander("Method options"):
+        override = st.checkbox("Financial override (deficit caps at segment 3)", value=True, key="override", bind="query-params")
+        valid["override"] = {"true", "false"}
+        methods = {"release": "From the release (official)", "quartiles": "Quartiles within the trust type"}
+        seg_method = st.radio("Segment cut-points", list(methods), key="segments", bind="query-params", format_func=methods.get)
+        valid["segments"] = set(methods.values())
+    weights = Weights(domains={d: v for d, v in domains.items() if v != 1.0}, metrics={k: v for k, v in metrics.items() if v != 1.0})
+    try:
+        weights.validate(prep)
+        if not (scoring.weight_vector(prep, weights) > 0).any():
+            raise LeagueAtlasError("every weight is 0")
+    except LeagueAtlasError as exc:
+        sb.error(f"These weights cannot score the trusts ({exc}); using the official weights.")
+        weights = Weights()
+
+    with sb.expander("Save or load a weight scenario"):
+        st.download_button(
+            "Download weights (JSON)",
+            json.dumps(weights.to_dict(), indent=2),
+            file_name="league-atlas-weights.json",
+            mime="application/json",
+        )
+        names_to_keys = {**dom_keys, **item_keys}
+        st.file_uploader("Load weights (JSON)", type=["json"], key="scenario_upload", on_change=_load_scenario, args=(names_to_keys,))
+        if err := st.session_state.pop("_scenario_error", None):
+            st.error(err)
+
+    present = sb.toggle("Presenter mode", key="present", bind="query-params", help="Large type, controls hidden, full-width map and table")
+    valid["present"] = {"true", "false"}
+    _note_bad_params(incoming, valid)
+    return Controls(trust_type, quarter, focus, weights, override, seg_method, trust, present)
+
+
+# ------------------------------------------------------------------ shared display pieces
+
+
+def param_notices() -> None:
+    notes = st.session_state.pop("_param_notes", None)
+    if notes:
+        st.info("Some link settings were ignored: " + "; ".join(notes) + ". Showing the nearest valid view.", icon="ℹ️")
+
+
+def weights_banner(prep: scoring.Prepared, c: Controls) -> None:
+    """Every view says plainly whether it is the official table, and which weights are in use."""
+    note = explorer.weights_note(c.weights, prep)
+    extra = []
+    if not c.financial_override:
+        extra.append("financial override switched off")
+    if c.segment_method != "release":
+        extra.append("segments cut at quartiles within the trust type")
+    official = c.weights.is_official_for(prep) and not extra
+    if official:
+        st.success(f"{ui.OFFICIAL_NOTE} {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {c.quarter}.", icon="✅")
+    else:
+        text = note if not c.weights.is_official_for(prep) else ui.REWEIGHTED_NOTE
+        if extra:
+            text += " Method changed: " + ", ".join(extra) + "."
+        st.warning(text, icon="⚠️")
+        with st.expander("Weights in use"):
+            st.dataframe(explorer.weights_in_use(prep, c.weights), hide_index=True, width="stretch")
+
+
+def legend_html() -> str:
+    """Always-visible legend: swatch, outline and S-label for every segment (colour never alone)."""
+    parts = []
+    for s in ui.SEGMENTS.values():
+        parts.append(
+            f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
+            f'<span aria-hidden="true" style="display:inline-block;width:16px;height:16px;border-radius:50%;'
+            f'background:{s.fill};border:{max(s.outline_width, 2)}px solid {s.outline};margin-right:6px"></span>'
+            f"<b>{s.label}</b>&nbsp;{s.meaning.split(':', 1)[-1].strip() if s.segment in (1, 4, 5) else ''}</span>"
+        )
+    return '<div role="list" aria-label="Segment legend" style="font-family:Arial;font-size:15px;line-height:1.9">' + "".join(parts) + "</div>"
+
+
+def present_css() -> None:
+    """Presenter mode: large type, no sidebar, wide content."""
+    st.markdown(
+        """<style>
+        section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display:none}
+        html, body, [class*="st-"] {font-size: 20px}
+        h1 {font-size: 2.6rem !important} h2 {font-size: 2rem !important}
+        </style>""",
+        unsafe_allow_html=True,
+    )
+
+
+def table_for_display(view: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Selected columns with their display labels (units in the label)."""
+    cols = [c for c in columns if c in view.columns]
+    return view[cols].rename(columns=ui.COLUMN_LABELS)

@@ -1,0 +1,26 @@
+"""A small made-up store: the geo fixtures plus a made-up NOF release, built by the real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from league_atlas import sources, store
+from support import nof_factory as nf
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GEO_DATADIR = FIXTURES / "geo" / "datadir"
+LAYERS = FIXTURES / "geo" / "layers.toml"
+TRUST_CODES = ["RAA", "RBB", "RCC", "RDD", "REE", "RFF", "RGG"]
+
+
+def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
+    """Copy the raw fixtures into `data_dir`, add a made-up acute Q1 2025/26 release, build."""
+    shutil.copytree(GEO_DATADIR / "raw", data_dir / "raw", dirs_exist_ok=True)
+    release = sources.raw_file(data_dir, "nof_acute_q1_2526")
+    release.parent.mkdir(parents=True, exist_ok=True)
+    trusts = nf.make_trusts(seed=seed, codes=TRUST_CODES)
+    nf.write_release(release, trusts)
+    monkeypatch.setenv(store.LAYERS_ENV, str(LAYERS))
+    store.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
+    return data_dir
