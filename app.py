@@ -10,11 +10,17 @@ import streamlit as st
 from league_atlas import presentation as ui
 from pages import _shared
 
-st.set_page_config(page_title=ui.APP_TITLE, page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")
 
 store = _shared.current_store()
 if store is None:
-    page = st.navigation([st.Page("pages/onboarding.py", title="Get started", icon="🧭", default=True)])
+    page = st.navigation(
+        [
+            st.Page(
+                "pages/onboarding.py", title="Get started", icon=":material/explore:", default=True
+            )
+        ]
+    )
     page.run()
     st.stop()
 
@@ -26,10 +32,19 @@ if controls.present:
 page = st.navigation(
     {
         "Explore": [
-            st.Page("pages/map.py", title="Map", icon="🗺️", default=True, url_path="map"),
-            st.Page("pages/league.py", title="League table", icon="📋", url_path="league"),
+            st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+            st.Page(
+                "pages/league.py",
+                title="League table",
+                icon=":material/table_rows:",
+                url_path="league",
+            ),
         ],
-        "About": [st.Page("pages/about.py", title="About and method", icon="ℹ️", url_path="about")],
+        "About": [
+            st.Page(
+                "pages/about.py", title="About and method", icon=":material/info:", url_path="about"
+            )
+        ],
     },
     position="top" if controls.present else "sidebar",
 )

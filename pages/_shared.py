@@ -51,6 +51,21 @@ def boundary(version: str, layer: str):
     return current_store().boundary(layer)
 
 
+def page_context() -> tuple[store.Store, Controls]:
+    """The store and the sidebar controls for a page script.
+
+    Streamlit treats a project with a `pages/` folder as a v1 multipage app until the entry point
+    has called st.navigation once in the server process; a first visit straight to a page URL then
+    runs the page without app.py. Switch to st.navigation mode and rerun the same URL instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory or "controls" not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return current_store(), st.session_state["controls"]
+
+
 # ------------------------------------------------------------------ controls
 
 
@@ -119,7 +134,11 @@ def _float_ok(spec: ui.SliderSpec):
 
 def reset_weights(keys: list[str]) -> None:
     for k in keys:
-        st.session_state[k] = ui.DOMAIN_WEIGHT.default if k.startswith(ui.DOMAIN_WEIGHT.key + "_") else ui.ITEM_WEIGHT.default
+        st.session_state[k] = (
+            ui.DOMAIN_WEIGHT.default
+            if k.startswith(ui.DOMAIN_WEIGHT.key + "_")
+            else ui.ITEM_WEIGHT.default
+        )
 
 
 def _load_scenario(keys_by_name: dict[str, str]) -> None:
@@ -140,13 +159,15 @@ def _load_scenario(keys_by_name: dict[str, str]) -> None:
         else:
             st.session_state[key] = min(max(float(v), 0.0), ui.DOMAIN_WEIGHT.max_value)
     if unknown:
-        st.session_state["_scenario_error"] = f"{up.name}: ignored names not in this release: {', '.join(unknown)}"
+        st.session_state["_scenario_error"] = (
+            f"{up.name}: ignored names not in this release: {', '.join(unknown)}"
+        )
 
 
 def sidebar(st_: store.Store) -> Controls:
     """All shared controls, each bound to the URL so a copied link restores the exact view."""
     version = store_version()
-    incoming = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    incoming = {k: st.query_params.get(k) for k in st.query_params}
     types = st_.trust_types()
     type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
     valid: dict[str, object] = {"type": set(type_label.values())}
@@ -157,47 +178,55 @@ def sidebar(st_: store.Store) -> Controls:
     )
     quarters = st_.quarters(trust_type)[::-1]
     valid["q"] = set(quarters)
-    quarter = sb.selectbox("Quarter (release)", quarters, key="q", bind="query-params", help="Newest first")
+    quarter = sb.selectbox(
+        "Quarter (release)", quarters, key="q", bind="query-params", help="Newest first"
+    )
     prep = prepared(version, trust_type, quarter)
 
     levels = list(explorer.FOCUS_LEVELS)
     valid["level"] = set(explorer.FOCUS_LEVELS.values())
-    level = sb.selectbox("Focus", levels, key="level", bind="query-params", format_func=explorer.FOCUS_LEVELS.get)
+    level = sb.selectbox(
+        "Focus", levels, key="level", bind="query-params", format_func=explorer.FOCUS_LEVELS.get
+    )
     code = ""
     if level != "england":
         opts = explorer.focus_options(st_.trusts[st_.trusts["trust_type"] == trust_type], level)
         valid["area"] = set(opts.values())
         if opts:
-            code = sb.selectbox(explorer.FOCUS_LEVELS[level], list(opts), key="area", bind="query-params", format_func=opts.get)
+            code = sb.selectbox(
+                explorer.FOCUS_LEVELS[level],
+                list(opts),
+                key="area",
+                bind="query-params",
+                format_func=opts.get,
+            )
     focus = explorer.Focus(level, code or "")
 
     codes = list(prep.trust_codes)
     names = dict(zip(prep.trusts["trust_code"], prep.trusts["trust_name"], strict=True))
-    valid["trust"] = set(codes)
-    # The selected trust is mirrored into `trust=<ODS code>` by hand: a bound selectbox would put
-    # the display name in the URL, and the map click must be able to set it too.
-    if "trust_pick" not in st.session_state:
-        wanted = incoming.get("trust")
-        st.session_state["trust_pick"] = wanted if wanted in valid["trust"] else None
-    elif st.session_state["trust_pick"] not in valid["trust"]:
-        st.session_state["trust_pick"] = None
+    trust_label = {c: f"{names.get(c, c)} ({c})" for c in codes}
+    valid["trust"] = lambda v: v in trust_label or v in trust_label.values()
+    # The URL carries the chosen option's label ("Name (CODE)"); a bare ODS code is accepted too.
+    wanted = incoming.get("trust")
+    if wanted in trust_label and st.session_state.get("trust") != wanted:
+        st.session_state["trust"] = wanted
     trust = sb.selectbox(
         "Trust (search by name or ODS code)",
         codes,
-        key="trust_pick",
-        format_func=lambda c: f"{names.get(c, c)} ({c})",
+        index=None,
+        key="trust",
+        bind="query-params",
+        format_func=trust_label.get,
         placeholder="Type a trust name or code",
     )
-    if trust:
-        st.query_params["trust"] = trust
-    elif "trust" in st.query_params:
-        del st.query_params["trust"]
 
     sb.markdown("#### Weights")
     dom_keys = {d: domain_key(d) for d in prep.domains}
     item_keys = {k: item_key(k) for k in prep.item_keys}
     all_keys = list(dom_keys.values()) + list(item_keys.values())
-    sb.button("Reset to official weights", on_click=reset_weights, args=(all_keys,), width="stretch")
+    sb.button(
+        "Reset to official weights", on_click=reset_weights, args=(all_keys,), width="stretch"
+    )
     domains = {}
     for d, key in dom_keys.items():
         valid[key] = _float_ok(ui.DOMAIN_WEIGHT)
@@ -227,12 +256,29 @@ def sidebar(st_: store.Store) -> Controls:
                 help=f"{dom}. {ui.ITEM_WEIGHT.help}",
             )
     with sb.expander("Method options"):
-        override = st.checkbox("Financial override (deficit caps at segment 3)", value=True, key="override", bind="query-params")
+        override = st.checkbox(
+            "Financial override (deficit caps at segment 3)",
+            value=True,
+            key="override",
+            bind="query-params",
+        )
         valid["override"] = {"true", "false"}
-        methods = {"release": "From the release (official)", "quartiles": "Quartiles within the trust type"}
-        seg_method = st.radio("Segment cut-points", list(methods), key="segments", bind="query-params", format_func=methods.get)
+        methods = {
+            "release": "From the release (official)",
+            "quartiles": "Quartiles within the trust type",
+        }
+        seg_method = st.radio(
+            "Segment cut-points",
+            list(methods),
+            key="segments",
+            bind="query-params",
+            format_func=methods.get,
+        )
         valid["segments"] = set(methods.values())
-    weights = Weights(domains={d: v for d, v in domains.items() if v != 1.0}, metrics={k: v for k, v in metrics.items() if v != 1.0})
+    weights = Weights(
+        domains={d: v for d, v in domains.items() if v != 1.0},
+        metrics={k: v for k, v in metrics.items() if v != 1.0},
+    )
     try:
         weights.validate(prep)
         if not (scoring.weight_vector(prep, weights) > 0).any():
@@ -249,11 +295,22 @@ def sidebar(st_: store.Store) -> Controls:
             mime="application/json",
         )
         names_to_keys = {**dom_keys, **item_keys}
-        st.file_uploader("Load weights (JSON)", type=["json"], key="scenario_upload", on_change=_load_scenario, args=(names_to_keys,))
+        st.file_uploader(
+            "Load weights (JSON)",
+            type=["json"],
+            key="scenario_upload",
+            on_change=_load_scenario,
+            args=(names_to_keys,),
+        )
         if err := st.session_state.pop("_scenario_error", None):
             st.error(err)
 
-    present = sb.toggle("Presenter mode", key="present", bind="query-params", help="Large type, controls hidden, full-width map and table")
+    present = sb.toggle(
+        "Presenter mode",
+        key="present",
+        bind="query-params",
+        help="Large type, controls hidden, full-width map and table",
+    )
     valid["present"] = {"true", "false"}
     _note_bad_params(incoming, valid)
     return Controls(trust_type, quarter, focus, weights, override, seg_method, trust, present)
@@ -265,7 +322,12 @@ def sidebar(st_: store.Store) -> Controls:
 def param_notices() -> None:
     notes = st.session_state.pop("_param_notes", None)
     if notes:
-        st.info("Some link settings were ignored: " + "; ".join(notes) + ". Showing the nearest valid view.", icon="ℹ️")
+        st.info(
+            "Some link settings were ignored: "
+            + "; ".join(notes)
+            + ". Showing the nearest valid view.",
+            icon=":material/info:",
+        )
 
 
 def weights_banner(prep: scoring.Prepared, c: Controls) -> None:
@@ -278,12 +340,15 @@ def weights_banner(prep: scoring.Prepared, c: Controls) -> None:
         extra.append("segments cut at quartiles within the trust type")
     official = c.weights.is_official_for(prep) and not extra
     if official:
-        st.success(f"{ui.OFFICIAL_NOTE} {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {c.quarter}.", icon="✅")
+        st.success(
+            f"{ui.OFFICIAL_NOTE} {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {c.quarter}.",
+            icon=":material/verified:",
+        )
     else:
         text = note if not c.weights.is_official_for(prep) else ui.REWEIGHTED_NOTE
         if extra:
             text += " Method changed: " + ", ".join(extra) + "."
-        st.warning(text, icon="⚠️")
+        st.warning(text, icon=":material/warning:")
         with st.expander("Weights in use"):
             st.dataframe(explorer.weights_in_use(prep, c.weights), hide_index=True, width="stretch")
 
@@ -298,7 +363,11 @@ def legend_html() -> str:
             f'background:{s.fill};border:{max(s.outline_width, 2)}px solid {s.outline};margin-right:6px"></span>'
             f"<b>{s.label}</b>&nbsp;{s.meaning.split(':', 1)[-1].strip() if s.segment in (1, 4, 5) else ''}</span>"
         )
-    return '<div role="list" aria-label="Segment legend" style="font-family:Arial;font-size:15px;line-height:1.9">' + "".join(parts) + "</div>"
+    return (
+        '<div role="list" aria-label="Segment legend" style="font-family:Arial;font-size:15px;line-height:1.9">'
+        + "".join(parts)
+        + "</div>"
+    )
 
 
 def present_css() -> None:

@@ -9,11 +9,15 @@ from league_atlas import presentation as ui
 from league_atlas import sources
 from pages import _shared
 
-store = _shared.current_store()
+store, _ = _shared.page_context()
 st.title("About League Atlas")
 st.write(ui.APP_TAGLINE)
 m = store.manifest
-st.markdown(f"Store built {m['built_at']} (code {m['code_version']}); releases: " + ", ".join(m["counts"]["quarters"]) + ".")
+st.markdown(
+    f"Store built {m['built_at']} (code {m['code_version']}); releases: "
+    + ", ".join(m["counts"]["quarters"])
+    + "."
+)
 st.subheader("Data sources and licences")
 rows = [
     {

@@ -11,40 +11,79 @@ from league_atlas import explorer, exports, uncertainty
 from league_atlas import presentation as ui
 from pages import _shared
 
-store = _shared.current_store()
-c: _shared.Controls = st.session_state["controls"]
+store, c = _shared.page_context()
 version = _shared.store_version()
 prep = _shared.prepared(version, c.trust_type, c.quarter)
 
 
 @st.cache_data(show_spinner="Running 1,000 Monte Carlo draws of the weights...", max_entries=64)
-def intervals(version: str, trust_type: str, quarter: str, weights_json: str, override: bool, method: str, spread: float) -> pd.DataFrame:
+def intervals(
+    version: str,
+    trust_type: str,
+    quarter: str,
+    weights_json: str,
+    override: bool,
+    method: str,
+    spread: float,
+) -> pd.DataFrame:
     from league_atlas.weights import Weights
 
     p = _shared.prepared(version, trust_type, quarter)
     w = Weights.loads(weights_json)
     return uncertainty.rank_intervals(
-        p, w, ui.UNCERTAINTY_DRAWS, spread=spread, segment_method=method, financial_override=override, league_files=_shared.current_store().league_files
+        p,
+        w,
+        ui.UNCERTAINTY_DRAWS,
+        spread=spread,
+        segment_method=method,
+        financial_override=override,
+        league_files=_shared.current_store().league_files,
     )
 
 
-view = explorer.league_view(prep, store.trusts, c.weights, financial_override=c.financial_override, segment_method=c.segment_method)
+view = explorer.league_view(
+    prep,
+    store.trusts,
+    c.weights,
+    financial_override=c.financial_override,
+    segment_method=c.segment_method,
+)
 view = explorer.in_focus(view, c.focus)
-where = explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England") if c.focus.code else "England"
+where = (
+    explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")
+    if c.focus.code
+    else "England"
+)
 
-st.title(f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}")
+st.title(
+    f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}"
+)
 _shared.param_notices()
 _shared.weights_banner(prep, c)
 
 f1, f2, f3 = st.columns([3, 2, 2])
-search = f1.text_input("Search by trust name or ODS code", key="search", bind="query-params", placeholder="e.g. Leeds or RR8")
-segs = f2.multiselect("Segments (current weights)", [1, 2, 3, 4], key="seg", bind="query-params", format_func=lambda s: ui.SEGMENTS[s].label)
+search = f1.text_input(
+    "Search by trust name or ODS code",
+    key="search",
+    bind="query-params",
+    placeholder="e.g. Leeds or RR8",
+)
+segs = f2.multiselect(
+    "Segments (current weights)",
+    [1, 2, 3, 4],
+    key="seg",
+    bind="query-params",
+    format_func=lambda s: ui.SEGMENTS[s].label,
+)
 changed_only = f3.checkbox("Only trusts whose rank changed", key="changed", bind="query-params")
 
 shown = view
 if search.strip():
     s = search.strip().lower()
-    shown = shown[shown["trust_name"].str.lower().str.contains(s, regex=False) | shown["trust_code"].str.lower().str.contains(s, regex=False)]
+    shown = shown[
+        shown["trust_name"].str.lower().str.contains(s, regex=False)
+        | shown["trust_code"].str.lower().str.contains(s, regex=False)
+    ]
 if segs:
     shown = shown[shown["segment"].isin(segs)]
 if changed_only:
@@ -52,13 +91,23 @@ if changed_only:
 
 seg_change = np.where(
     shown["segment_change"].fillna(0).to_numpy() != 0,
-    [f"S{int(o)} → S{int(n)}" for o, n in zip(shown["official_segment"].fillna(0), shown["segment"].fillna(0), strict=True)],
+    [
+        f"S{int(o)} → S{int(n)}"
+        for o, n in zip(
+            shown["official_segment"].fillna(0), shown["segment"].fillna(0), strict=True
+        )
+    ],
     "",
 )
 table = pd.DataFrame(
     {
         "Official rank": shown["official_rank"],
-        "Official segment": [ui.segment_style(s).label for s in shown["official_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)],
+        "Official segment": [
+            ui.segment_style(s).label
+            for s in shown["official_segment"]
+            .astype("Float64")
+            .to_numpy(dtype=float, na_value=np.nan)
+        ],
         "Official score": shown["official_average_score"].round(2),
         "Trust": shown["trust_name"],
         "ODS code": shown["trust_code"],
@@ -67,7 +116,10 @@ table = pd.DataFrame(
         "Segment (current weights)": shown["segment_label"],
         "Segment change": seg_change,
         "Score (current weights)": shown["average_score"].round(3),
-        "Final segment (5 = RSP)": [("S5" if s == 5 else "") for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)],
+        "Final segment (5 = RSP)": [
+            ("S5" if s == 5 else "")
+            for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        ],
         "What moved it": shown["drivers"],
         "NHS region": shown.get("region_name"),
         "On map": shown["on_map"].map({True: "yes", False: "not on map"}),
@@ -77,11 +129,20 @@ table = pd.DataFrame(
 
 def _highlight(row: pd.Series) -> list[str]:
     style = "background-color: #FFF3C4; font-weight: bold" if row["Segment change"] else ""
-    return [style if col in ("Segment (current weights)", "Segment change") else "" for col in row.index]
+    return [
+        style if col in ("Segment (current weights)", "Segment change") else "" for col in row.index
+    ]
 
 
-st.caption(f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under the current weights. Segment changes are highlighted and written out.")
-st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560))
+st.caption(
+    f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under the current weights. Segment changes are highlighted and written out."
+)
+st.dataframe(
+    table.style.apply(_highlight, axis=1),
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(table), 560),
+)
 stamp = exports.stamp_lines(
     release=f"NHS Oversight Framework {c.quarter}, {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}; store built {store.manifest['built_at']}",
     weights_note=explorer.weights_note(c.weights, prep),
@@ -106,7 +167,15 @@ spread = st.slider(
     bind="query-params",
     help=ui.UNCERTAINTY_SPREAD.help,
 )
-iv = intervals(version, c.trust_type, c.quarter, c.weights.to_json(), c.financial_override, c.segment_method, spread)
+iv = intervals(
+    version,
+    c.trust_type,
+    c.quarter,
+    c.weights.to_json(),
+    c.financial_override,
+    c.segment_method,
+    spread,
+)
 iv = iv.merge(shown[["trust_code", "trust_name", "segment_label"]], on="trust_code")
 st.write(
     f"{ui.UNCERTAINTY_DRAWS:,} draws of the weights around the current ones (±{spread:.0%} each). Each bar runs from the 5th to "
@@ -115,12 +184,19 @@ st.write(
 )
 if len(iv):
     chart_df = iv.assign(
-        rank_p5=iv["rank_p5"].astype(float), rank_p95=iv["rank_p95"].astype(float), rank_median=iv["rank_median"].astype(float)
+        rank_p5=iv["rank_p5"].astype(float),
+        rank_p95=iv["rank_p95"].astype(float),
+        rank_median=iv["rank_median"].astype(float),
     ).sort_values("rank_median")
     seg_domain = [s.label for s in ui.SEGMENTS.values()]
     seg_range = [s.fill for s in ui.SEGMENTS.values()]
     base = alt.Chart(chart_df).encode(
-        y=alt.Y("trust_name:N", sort=alt.EncodingSortField("rank_median"), title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(
+            "trust_name:N",
+            sort=alt.EncodingSortField("rank_median"),
+            title=None,
+            axis=alt.Axis(labelLimit=260),
+        ),
         tooltip=[
             alt.Tooltip("trust_name:N", title="Trust"),
             alt.Tooltip("rank_median:Q", title="Median rank"),
@@ -129,14 +205,20 @@ if len(iv):
             alt.Tooltip("segment_label:N", title="Segment"),
         ],
     )
-    bars = base.mark_rule(strokeWidth=3, color=ui.NHS_MID_GREY).encode(x=alt.X("rank_p5:Q", title="League position (1 = best)"), x2="rank_p95:Q")
+    bars = base.mark_rule(strokeWidth=3, color=ui.NHS_MID_GREY).encode(
+        x=alt.X("rank_p5:Q", title="League position (1 = best)"), x2="rank_p95:Q"
+    )
     dots = base.mark_point(filled=True, size=70, stroke=ui.NHS_TEXT, strokeWidth=1).encode(
         x="rank_median:Q",
-        color=alt.Color("segment_label:N", scale=alt.Scale(domain=seg_domain, range=seg_range), title="Segment"),
+        color=alt.Color(
+            "segment_label:N", scale=alt.Scale(domain=seg_domain, range=seg_range), title="Segment"
+        ),
         shape=alt.Shape("segment_label:N", scale=alt.Scale(domain=seg_domain), title="Segment"),
     )
     st.altair_chart((bars + dots).properties(height=max(200, 16 * len(chart_df))), width="stretch")
-    cols = ["trust_name", "trust_code", "rank", "rank_p5", "rank_median", "rank_p95"] + [f"p_segment_{k}" for k in range(1, 5)]
+    cols = ["trust_name", "trust_code", "rank", "rank_p5", "rank_median", "rank_p95"] + [
+        f"p_segment_{k}" for k in range(1, 5)
+    ]
     if "published_rank_low" in iv and iv["published_rank_low"].notna().any():
         cols += ["published_rank_low", "published_rank_high"]
     with st.expander("Rank intervals and P(segment) as a table"):

@@ -10,11 +10,16 @@ from league_atlas import explorer, mapview
 from league_atlas import presentation as ui
 from pages import _shared
 
-store = _shared.current_store()
-c: _shared.Controls = st.session_state["controls"]
+store, c = _shared.page_context()
 version = _shared.store_version()
 prep = _shared.prepared(version, c.trust_type, c.quarter)
-view = explorer.league_view(prep, store.trusts, c.weights, financial_override=c.financial_override, segment_method=c.segment_method)
+view = explorer.league_view(
+    prep,
+    store.trusts,
+    c.weights,
+    financial_override=c.financial_override,
+    segment_method=c.segment_method,
+)
 shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
@@ -24,16 +29,33 @@ _shared.param_notices()
 _shared.weights_banner(prep, c)
 
 if shown.empty:
-    st.info(f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}.")
+    st.info(
+        f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
+    )
 
 layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
 col1, col2, col3 = st.columns([2, 3, 1])
-layer = col1.selectbox("Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params")
-measure = col2.selectbox("Colour areas by", list(ui.CHOROPLETHS), format_func=ui.CHOROPLETHS.get, key="choro", bind="query-params")
-labels = col3.checkbox("S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust")
+layer = col1.selectbox(
+    "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
+)
+measure = col2.selectbox(
+    "Colour areas by",
+    list(ui.CHOROPLETHS),
+    format_func=ui.CHOROPLETHS.get,
+    key="choro",
+    bind="query-params",
+)
+labels = col3.checkbox(
+    "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
+)
 
 gdf = _shared.boundary(version, layer)
-code_col = {"nhs_region": "region_code", "icb23": "icb23_code", "icb26": "icb26_code", "lad": "lad_code"}[layer]
+code_col = {
+    "nhs_region": "region_code",
+    "icb23": "icb23_code",
+    "icb26": "icb26_code",
+    "lad": "lad_code",
+}[layer]
 stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
 polygons = mapview.boundary_geojson(gdf, stat, counts)
@@ -51,9 +73,11 @@ points = mapview.trust_points(view, n_trusts=len(view))
 
 def _on_select() -> None:
     event = st.session_state.get("map")
-    code = mapview.selected_trust(getattr(event, "selection", None) or (event or {}).get("selection"), points)
+    code = mapview.selected_trust(
+        getattr(event, "selection", None) or (event or {}).get("selection"), points
+    )
     if code:
-        st.session_state["trust_pick"] = code
+        st.session_state["trust"] = code
 
 
 st.markdown(_shared.legend_html(), unsafe_allow_html=True)
@@ -75,17 +99,30 @@ st.pydeck_chart(
     alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
 )
 if stat is not None:
-    st.caption(f"Areas coloured by {stat.label}. Hover an area or a trust for its figures; click a trust for details.")
+    st.caption(
+        f"Areas coloured by {stat.label}. Hover an area or a trust for its figures; click a trust for details."
+    )
 unplaced = shown[~shown["on_map"]]
 if len(unplaced):
-    st.caption(f"{len(unplaced)} trust(s) could not be placed on the map and appear only in the table: " + ", ".join(unplaced["trust_name"]))
+    st.caption(
+        f"{len(unplaced)} trust(s) could not be placed on the map and appear only in the table: "
+        + ", ".join(unplaced["trust_name"])
+    )
 
 if c.trust and c.trust in set(view["trust_code"]):
     t = view.set_index("trust_code").loc[c.trust]
     st.subheader(f"{t['trust_name']} ({c.trust})")
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Segment", ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"]).label, help=ui.segment_style(t["segment"]).meaning)
-    m2.metric("Rank", f"{t['rank']} of {len(view)}", delta=f"{int(t['rank_change'])} places vs official" if t["rank_change"] else None)
+    m1.metric(
+        "Segment",
+        ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"]).label,
+        help=ui.segment_style(t["segment"]).meaning,
+    )
+    m2.metric(
+        "Rank",
+        f"{t['rank']} of {len(view)}",
+        delta=f"{int(t['rank_change'])} places vs official" if t["rank_change"] else None,
+    )
     m3.metric("Average score (1 best - 4 worst)", f"{t['average_score']:.2f}")
     m4.metric("Official rank", f"{t['official_rank']}")
     st.write(
@@ -100,7 +137,18 @@ table = shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map
 st.dataframe(
     _shared.table_for_display(
         table.sort_values("rank"),
-        ["rank", "trust_name", "trust_code", "segment_label", "average_score", "official_rank", "rank_change_text", "region_name", "icb23_name", "on_map"],
+        [
+            "rank",
+            "trust_name",
+            "trust_code",
+            "segment_label",
+            "average_score",
+            "official_rank",
+            "rank_change_text",
+            "region_name",
+            "icb23_name",
+            "on_map",
+        ],
     ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"}),
     hide_index=True,
     width="stretch",

@@ -12,14 +12,20 @@ st.title(f"Welcome to {ui.APP_TITLE}")
 st.write(ui.APP_TAGLINE)
 data_dir = _shared.data_dir()
 mirror = paths.default_mirror()
-st.warning(f"No prepared data yet: there is no store under `{data_dir}`.", icon="⚠️")
+st.warning(
+    f"No prepared data yet: there is no store under `{data_dir}`.", icon=":material/warning:"
+)
 st.markdown("Prepare the data with one command from the project folder, then reload this page:")
 st.code("make run", language="sh")
 st.markdown("or, with the app already installed:")
-st.code(f"python -m league_atlas build --data-dir {data_dir}" + (f" --mirror {mirror}" if mirror else ""), language="sh")
+st.code(
+    f"python -m league_atlas build --data-dir {data_dir}"
+    + (f" --mirror {mirror}" if mirror else ""),
+    language="sh",
+)
 if mirror is None:
     st.info(
         "No local data mirror was found (set `LEAGUE_ATLAS_MIRROR` or put the data in `../shared/data`); "
         "the build will try the official download addresses instead.",
-        icon="ℹ️",
+        icon=":material/info:",
     )

@@ -32,7 +32,9 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def stamp_lines(*, release: str, weights_note: str, attribution: str, extra: list[str] | None = None) -> list[str]:
+def stamp_lines(
+    *, release: str, weights_note: str, attribution: str, extra: list[str] | None = None
+) -> list[str]:
     """The provenance lines every export carries."""
     return [release, weights_note, *(extra or []), attribution]
 

@@ -43,7 +43,7 @@ def _check_format(src: Source, path: Path) -> None:
     if not head:
         raise SourceError(f"{src.id}: downloaded file {path.name} is empty")
     fmt = src.format
-    if fmt == "geojson" and b"FeatureCollection" not in path.read_bytes()[:1 << 20]:
+    if fmt == "geojson" and b"FeatureCollection" not in path.read_bytes()[: 1 << 20]:
         raise SourceError(f"{src.id}: {path.name} is not a GeoJSON FeatureCollection")
     if fmt in ("xlsx", "ods") and not head.startswith(b"PK"):
         raise SourceError(f"{src.id}: {path.name} is not a {fmt} (zip) workbook")
@@ -135,14 +135,22 @@ def fetch_all(
         result = None
         if mirror is not None:
             try:
-                result = FetchResult(src.id, "ok", "mirror", files=_fetch_from_mirror(src, mirror, dest_dir))
+                result = FetchResult(
+                    src.id, "ok", "mirror", files=_fetch_from_mirror(src, mirror, dest_dir)
+                )
             except (SourceError, OSError) as exc:
                 errors.append(str(exc))
         if result is None:
             try:
-                result = FetchResult(src.id, "ok", "official", files=_fetch_official(src, dest_dir, timeout))
+                result = FetchResult(
+                    src.id, "ok", "official", files=_fetch_official(src, dest_dir, timeout)
+                )
             except (SourceError, OSError, ValueError) as exc:
-                errors.append(str(exc) if isinstance(exc, SourceError) else f"{src.id}: download failed: {exc}")
+                errors.append(
+                    str(exc)
+                    if isinstance(exc, SourceError)
+                    else f"{src.id}: download failed: {exc}"
+                )
         if result is None:
             result = FetchResult(src.id, "failed", "", message="; ".join(errors))
             say(f"[{i}/{len(sources)}] {src.id}: FAILED: {result.message}")
@@ -153,9 +161,13 @@ def fetch_all(
                 "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "official_url": src.official_url,
             }
-            say(f"[{i}/{len(sources)}] {src.id}: {result.origin} ({time.perf_counter() - started:.2f} s)")
+            say(
+                f"[{i}/{len(sources)}] {src.id}: {result.origin} ({time.perf_counter() - started:.2f} s)"
+            )
         results.append(result)
-    atomic.write_text(raw_dir(data_dir) / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True))
+    atomic.write_text(
+        raw_dir(data_dir) / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True)
+    )
     return results
 
 

@@ -25,7 +25,12 @@ SELECTED_LAYER_ID = "selected"
 TOOLTIP_FIELDS = ("tt_title", "tt_l1", "tt_l2", "tt_l3")
 TOOLTIP = {
     "html": "<b>{tt_title}</b><br/>{tt_l1}<br/>{tt_l2}<br/>{tt_l3}",
-    "style": {"backgroundColor": ui.NHS_DARK_GREY, "color": "white", "fontFamily": "Arial", "fontSize": "14px"},
+    "style": {
+        "backgroundColor": ui.NHS_DARK_GREY,
+        "color": "white",
+        "fontFamily": "Arial",
+        "fontSize": "14px",
+    },
 }
 ENGLAND_VIEW = {"latitude": 52.8, "longitude": -1.6, "zoom": 5.4, "pitch": 0, "bearing": 0}
 
@@ -45,7 +50,11 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
     out = pd.DataFrame({"trust_code": df["trust_code"], "trust_name": df["trust_name"]})
     out["lon"] = df["lon"].round(5)
     out["lat"] = df["lat"].round(5)
-    shown = df["final_segment"].where(df["final_segment"].eq(5), df["segment"]) if "final_segment" in df else df["segment"]
+    shown = (
+        df["final_segment"].where(df["final_segment"].eq(5), df["segment"])
+        if "final_segment" in df
+        else df["segment"]
+    )
     styles = [ui.segment_style(s) for s in shown]
     out["fill"] = [ui.rgba(s.fill) for s in styles]
     out["line"] = [ui.rgba(s.outline) for s in styles]
@@ -116,7 +125,13 @@ def boundary_geojson(gdf, stat: AreaStat | None, trusts_per_area: pd.Series | No
         if stat is not None:
             v = float(stat.values.get(code, float("nan")))
             fill = ui.rgba(_colour_for(stat, v), 170)
-            vtxt = "no trusts" if v != v else f"{v:+.1f} {stat.unit}" if stat.diverging else f"{v:.2f} {stat.unit}"
+            vtxt = (
+                "no trusts"
+                if v != v
+                else f"{v:+.1f} {stat.unit}"
+                if stat.diverging
+                else f"{v:.2f} {stat.unit}"
+            )
             l1 = f"{stat.label}: {vtxt}"
         else:
             fill = ui.rgba(ui.NHS_PALE_GREY, 110)
@@ -138,7 +153,9 @@ def boundary_geojson(gdf, stat: AreaStat | None, trusts_per_area: pd.Series | No
     return {"type": "FeatureCollection", "features": feats}
 
 
-def view_for_bounds(bounds: tuple[float, float, float, float] | None, *, width_px: int = 900, height_px: int = 560) -> dict:
+def view_for_bounds(
+    bounds: tuple[float, float, float, float] | None, *, width_px: int = 900, height_px: int = 560
+) -> dict:
     """A view state that fits (minx, miny, maxx, maxy) in degrees; England when None."""
     if bounds is None:
         return dict(ENGLAND_VIEW)
@@ -146,11 +163,16 @@ def view_for_bounds(bounds: tuple[float, float, float, float] | None, *, width_p
     lon = (minx + maxx) / 2
     lat = (miny + maxy) / 2
     span_x = max(maxx - minx, 0.05) * 1.15
-    span_y = max(maxy - miny, 0.05) * 1.15
     zoom_x = math.log2(360 * width_px / (256 * span_x))
     y1, y2 = (math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (miny, maxy))
-    zoom_y = math.log2(2 * math.pi * height_px / (256 * max(y2 - y1, 1e-6)))
-    return {"latitude": round(lat, 4), "longitude": round(lon, 4), "zoom": round(min(zoom_x, zoom_y, 11), 2), "pitch": 0, "bearing": 0}
+    zoom_y = math.log2(2 * math.pi * height_px / (256 * max((y2 - y1) * 1.15, 1e-6)))
+    return {
+        "latitude": round(lat, 4),
+        "longitude": round(lon, 4),
+        "zoom": round(min(zoom_x, zoom_y, 11), 2),
+        "pitch": 0,
+        "bearing": 0,
+    }
 
 
 def build_deck(
@@ -207,7 +229,7 @@ def build_deck(
             get_fill_color="fill",
             get_line_color="line",
             get_line_width="line_width",
-            line_width_units="pixels",
+            line_width_units="'pixels'",  # quoted: pydeck reads bare strings as expressions
             get_radius="radius",
             radius_min_pixels=5,
             radius_max_pixels=14,
@@ -243,7 +265,7 @@ def build_deck(
                 get_size=13,
                 get_color=ui.rgba(ui.NHS_TEXT),
                 get_pixel_offset=[0, -16],
-                font_family="Arial",
+                font_family='"Arial"',
                 font_weight=700,
                 background=True,
                 get_background_color=ui.rgba(ui.NHS_WHITE, 220),

@@ -41,7 +41,10 @@ def default_mirror(explicit: str | os.PathLike[str] | None = None) -> Path | Non
     env = os.environ.get(MIRROR_ENV)
     if env:
         return Path(env).resolve()
-    for candidate in (PROJECT_DIR.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"):
+    for candidate in (
+        PROJECT_DIR.parent / "shared" / "data",
+        Path.cwd().parent / "shared" / "data",
+    ):
         if candidate.is_dir():
             return candidate.resolve()
     return None

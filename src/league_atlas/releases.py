@@ -28,7 +28,9 @@ from league_atlas.errors import InputError
 from league_atlas.paths import GEO_DIR
 from league_atlas.schema import LEAGUE_FILE_COLUMNS, METRIC_COLUMNS, METRIC_KEY, TRUST_TYPES
 
-MAX_BYTES = 200 * 1024 * 1024  # a quarterly release is ~1.5 MB per trust type; cumulative files grow
+MAX_BYTES = (
+    200 * 1024 * 1024
+)  # a quarterly release is ~1.5 MB per trust type; cumulative files grow
 QUARTER_RE = re.compile(r"\bQ\s*([1-4])\s*[-_ ]?\s*(20\d{2})\s*[/\-_]\s*(\d{2}|20\d{2})\b", re.I)
 METRIC_ID_RE = re.compile(r"^OF\d{4}$")
 TRUST_CODE_RE = re.compile(r"^[A-Z0-9]{3,6}$")
@@ -132,7 +134,10 @@ def trust_type_synonyms() -> dict[str, str]:
         key = row["trust_type"].strip()
         if key not in TRUST_TYPES:
             raise InputError(
-                str(path), f"unknown trust type key {key!r}", line=i + 2, expected=f"one of {TRUST_TYPES}"
+                str(path),
+                f"unknown trust type key {key!r}",
+                line=i + 2,
+                expected=f"one of {TRUST_TYPES}",
             )
         out[_norm(row["label"])] = key
     return out
@@ -182,11 +187,17 @@ def _decode(path: Path, data: bytes) -> str:
         raise InputError(name, "the file is empty", expected="a CSV header row and data rows")
     if len(data) > MAX_BYTES:
         raise InputError(
-            name, f"the file is {len(data) / 1e6:.0f} MB", expected=f"a CSV release under {MAX_BYTES // 1_000_000} MB"
+            name,
+            f"the file is {len(data) / 1e6:.0f} MB",
+            expected=f"a CSV release under {MAX_BYTES // 1_000_000} MB",
         )
     head = data[:65536]
     if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
-        raise InputError(name, "this is a binary file, not CSV text", expected="a UTF-8 CSV file (save spreadsheets as CSV)")
+        raise InputError(
+            name,
+            "this is a binary file, not CSV text",
+            expected="a UTF-8 CSV file (save spreadsheets as CSV)",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -205,28 +216,47 @@ def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise InputError(str(path), f"malformed CSV: {exc}", line=reader.line_num, expected="comma-separated values") from None
+        raise InputError(
+            str(path),
+            f"malformed CSV: {exc}",
+            line=reader.line_num,
+            expected="comma-separated values",
+        ) from None
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
         raise InputError(str(path), "the file is empty", expected="a CSV header row and data rows")
     header = rows[0]
     if len(header) < 3:
-        raise InputError(str(path), f"the header has {len(header)} column(s)", line=1, expected="a comma-separated NOF header")
+        raise InputError(
+            str(path),
+            f"the header has {len(header)} column(s)",
+            line=1,
+            expected="a comma-separated NOF header",
+        )
     body = rows[1:]
     if not body:
-        raise InputError(str(path), "the file has a header but no data rows", line=2, expected="one row per trust and metric")
+        raise InputError(
+            str(path),
+            "the file has a header but no data rows",
+            line=2,
+            expected="one row per trust and metric",
+        )
     for i, row in enumerate(body, start=2):
         if len(row) != len(header) and any(c.strip() for c in row):
             what = "truncated file?" if i == len(body) + 1 else "a stray comma or quote?"
             raise InputError(
-                str(path), f"row has {len(row)} fields but the header has {len(header)} ({what})", line=i
+                str(path),
+                f"row has {len(row)} fields but the header has {len(header)} ({what})",
+                line=i,
             )
     body = [r for r in body if any(c.strip() for c in r)]
     return header, body
 
 
-def _map_header(path: Path, header: list[str], mapping: dict[str, str], required: list[str]) -> dict[int, str]:
+def _map_header(
+    path: Path, header: list[str], mapping: dict[str, str], required: list[str]
+) -> dict[int, str]:
     cols: dict[int, str] = {}
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
@@ -234,14 +264,18 @@ def _map_header(path: Path, header: list[str], mapping: dict[str, str], required
         if target is None:
             continue
         if target in seen:
-            raise InputError(str(path), f"columns {header[seen[target]]!r} and {h!r} both mean {target}", line=1)
+            raise InputError(
+                str(path), f"columns {header[seen[target]]!r} and {h!r} both mean {target}", line=1
+            )
         seen[target] = i
         cols[i] = target
     missing = [c for c in required if c not in seen]
     if missing:
         names = {v: k for k, v in mapping.items()}
         want = ", ".join(names.get(m, m).capitalize() for m in missing)
-        raise InputError(str(path), f"missing column(s): {want}", line=1, expected=f"a header with {want}")
+        raise InputError(
+            str(path), f"missing column(s): {want}", line=1, expected=f"a header with {want}"
+        )
     return cols
 
 
@@ -264,14 +298,25 @@ def _numbers(path: Path, df: pd.DataFrame, column: str, label: str, *, required:
     return num.astype(float)
 
 
-def _resolve_trust_types(path: Path, df: pd.DataFrame, label_col: str | None, override: str | None) -> pd.Series:
+def _resolve_trust_types(
+    path: Path, df: pd.DataFrame, label_col: str | None, override: str | None
+) -> pd.Series:
     if override:
         key = trust_type_key(override)
         if key is None:
-            raise InputError(str(path), f"unknown --trust-type {override!r}", expected=f"one of {', '.join(TRUST_TYPES)}")
+            raise InputError(
+                str(path),
+                f"unknown --trust-type {override!r}",
+                expected=f"one of {', '.join(TRUST_TYPES)}",
+            )
         return pd.Series(key, index=df.index)
     if label_col is None:
-        raise InputError(str(path), "no Trust_type column", line=1, expected="a Trust_type column, or pass --trust-type")
+        raise InputError(
+            str(path),
+            "no Trust_type column",
+            line=1,
+            expected="a Trust_type column, or pass --trust-type",
+        )
     labels = df[label_col].str.strip()
     keys = labels.map(lambda s: trust_type_key(s) if s else None)
     unknown = keys.isna()
@@ -288,10 +333,14 @@ def _resolve_trust_types(path: Path, df: pd.DataFrame, label_col: str | None, ov
     return keys
 
 
-def _resolve_quarters(path: Path, df: pd.DataFrame, quarter: str | None, *, summary_ids: tuple[str, ...]) -> tuple[pd.Series, str]:
+def _resolve_quarters(
+    path: Path, df: pd.DataFrame, quarter: str | None, *, summary_ids: tuple[str, ...]
+) -> tuple[pd.Series, str]:
     wanted = parse_quarter(quarter) if quarter else None
     if quarter and wanted is None:
-        raise InputError(str(path), f"cannot read --quarter {quarter!r}", expected="a quarter like 'Q1 2025/26'")
+        raise InputError(
+            str(path), f"cannot read --quarter {quarter!r}", expected="a quarter like 'Q1 2025/26'"
+        )
     if "quarter" in df.columns and (df["quarter"].str.strip() != "").any():
         parsed = df["quarter"].map(parse_quarter)
         if parsed.isna().any():
@@ -384,7 +433,10 @@ def _check_value_ranges(path: Path, df: pd.DataFrame) -> None:
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise InputError(
-            str(path), f"rank {rank[j]!r} is not a positive whole number", line=int(df["_line"].iloc[j]), column="Rank"
+            str(path),
+            f"rank {rank[j]!r} is not a positive whole number",
+            line=int(df["_line"].iloc[j]),
+            column="Rank",
         )
 
 
@@ -397,7 +449,9 @@ def _frame(header: list[str], body: list[list[str]], cols: dict[int, str]) -> pd
 
 def _clean_text(s: pd.Series) -> pd.Series:
     """Strip ordinary and non-breaking spaces (OF0084's description ends with '\\xa0 ')."""
-    return s.str.replace("\xa0", " ", regex=False).str.strip().str.replace(r"\s{2,}", " ", regex=True)
+    return (
+        s.str.replace("\xa0", " ", regex=False).str.strip().str.replace(r"\s{2,}", " ", regex=True)
+    )
 
 
 def read_release(
@@ -439,20 +493,45 @@ def read_release(
 def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
     cols = _map_header(path, header, METRIC_HEADER, METRIC_REQUIRED)
     df = _frame(header, body, cols)
-    for c in ("trust_name", "region_label", "trust_type_label", "trust_subtype", "domain", "subdomain", "description", "reporting_date", "units"):
+    for c in (
+        "trust_name",
+        "region_label",
+        "trust_type_label",
+        "trust_subtype",
+        "domain",
+        "subdomain",
+        "description",
+        "reporting_date",
+        "units",
+    ):
         df[c] = _clean_text(df[c]) if c in df else ""
     df["trust_code"] = df["trust_code"].str.strip().str.upper()
     df["metric_id"] = df["metric_id"].str.strip().str.upper()
     empty_id = df["metric_id"] == ""
     if empty_id.any():
         i = int(np.flatnonzero(empty_id.to_numpy())[0])
-        raise InputError(str(path), "empty metric id", line=int(df["_line"].iloc[i]), column="Metric_ID", expected="an id like OF0003")
+        raise InputError(
+            str(path),
+            "empty metric id",
+            line=int(df["_line"].iloc[i]),
+            column="Metric_ID",
+            expected="an id like OF0003",
+        )
     _check_codes(path, df)
     df["value"] = _numbers(path, df, "value", "Value", required=True)
-    for c, lab in (("median", "Median_value"), ("lower_quartile", "Lower_quartile"), ("upper_quartile", "Upper_quartile"), ("rank", "Rank")):
+    for c, lab in (
+        ("median", "Median_value"),
+        ("lower_quartile", "Lower_quartile"),
+        ("upper_quartile", "Upper_quartile"),
+        ("rank", "Rank"),
+    ):
         df[c] = _numbers(path, df, c, lab, required=False) if c in df else np.nan
-    df["trust_type"] = _resolve_trust_types(path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type)
-    quarters, quarter_from = _resolve_quarters(path, df, quarter, summary_ids=("OF5000", "OF5002", "OF5003"))
+    df["trust_type"] = _resolve_trust_types(
+        path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type
+    )
+    quarters, quarter_from = _resolve_quarters(
+        path, df, quarter, summary_ids=("OF5000", "OF5002", "OF5003")
+    )
     df["quarter"] = quarters
     df["framework_year"] = df["quarter"].map(framework_year)
     df["quarter_index"] = df["quarter"].map(quarter_index).astype("int64")
@@ -463,9 +542,13 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
     unknown = tuple(i for i in ids if not METRIC_ID_RE.match(i))
     notes = []
     if unknown:
-        notes.append(f"kept {len(unknown)} metric id(s) outside the OFnnnn pattern: {', '.join(unknown[:10])}")
+        notes.append(
+            f"kept {len(unknown)} metric id(s) outside the OFnnnn pattern: {', '.join(unknown[:10])}"
+        )
     if not df["metric_id"].isin(["OF5000", "OF5002"]).any():
-        notes.append("no summary rows (OF5000/OF5002): segments and league positions cannot be shown")
+        notes.append(
+            "no summary rows (OF5000/OF5002): segments and league positions cannot be shown"
+        )
     table = df[METRIC_COLUMNS].reset_index(drop=True)
     info = ReleaseInfo(
         file=path.name,
@@ -491,7 +574,11 @@ def _parse_range(path, df: pd.DataFrame, col: str, label: str) -> tuple[pd.Serie
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
-            str(path), f"cannot read range {df[col].iloc[i]!r}", line=int(df["_line"].iloc[i]), column=label, expected="'low to high', e.g. '1 to 11'"
+            str(path),
+            f"cannot read range {df[col].iloc[i]!r}",
+            line=int(df["_line"].iloc[i]),
+            column=label,
+            expected="'low to high', e.g. '1 to 11'",
         )
     return pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
 
@@ -506,18 +593,32 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
     df["average_score"] = _numbers(path, df, "average_score", "Average_score", required=True)
     df["segment"] = _numbers(path, df, "segment", "Segment", required=True)
     df["rank"] = _numbers(path, df, "rank", "Rank", required=True)
-    df["score_range_low"], df["score_range_high"] = _parse_range(path, df, "score_range", "Likely_range_of_average_score")
-    df["rank_range_low"], df["rank_range_high"] = _parse_range(path, df, "rank_range", "Likely_range_of_rank")
+    df["score_range_low"], df["score_range_high"] = _parse_range(
+        path, df, "score_range", "Likely_range_of_average_score"
+    )
+    df["rank_range_low"], df["rank_range_high"] = _parse_range(
+        path, df, "rank_range", "Likely_range_of_rank"
+    )
     if "in_financial_deficit" in df:
         yn = df["in_financial_deficit"].str.strip().str.lower()
-        df["in_financial_deficit"] = yn.map({"yes": True, "no": False, "1": True, "0": False, "y": True, "n": False, "": pd.NA})
+        df["in_financial_deficit"] = yn.map(
+            {"yes": True, "no": False, "1": True, "0": False, "y": True, "n": False, "": pd.NA}
+        )
         bad = df["in_financial_deficit"].isna() & (yn != "")
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(str(path), f"cannot read {yn.iloc[i]!r}", line=int(df["_line"].iloc[i]), column="Trust_in_financial_deficit", expected="Yes or No")
+            raise InputError(
+                str(path),
+                f"cannot read {yn.iloc[i]!r}",
+                line=int(df["_line"].iloc[i]),
+                column="Trust_in_financial_deficit",
+                expected="Yes or No",
+            )
     else:
         df["in_financial_deficit"] = pd.NA
-    df["trust_type"] = _resolve_trust_types(path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type)
+    df["trust_type"] = _resolve_trust_types(
+        path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type
+    )
     quarters, quarter_from = _resolve_quarters(path, df, quarter, summary_ids=())
     df["quarter"] = quarters
     df["framework_year"] = df["quarter"].map(framework_year)
@@ -533,7 +634,13 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
         bad = (v < lo) | (v > hi)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(str(path), f"value {v[i]!r} out of range", line=int(df["_line"].iloc[i]), column=c.capitalize(), expected=what)
+            raise InputError(
+                str(path),
+                f"value {v[i]!r} out of range",
+                line=int(df["_line"].iloc[i]),
+                column=c.capitalize(),
+                expected=what,
+            )
     table = df[LEAGUE_FILE_COLUMNS].reset_index(drop=True)
     info = ReleaseInfo(
         file=path.name,
@@ -568,13 +675,33 @@ def merge_releases(releases: list[Release]) -> tuple[pd.DataFrame, pd.DataFrame,
         used = [rel.table.loc[groups[k]] for k in mine if k in groups]
         supplied = sorted(f"{q} {t}" for q, t in mine)
         superseded = sorted(
-            f"{q} {t}" for q, t in rel.table[["quarter", "trust_type"]].drop_duplicates().itertuples(index=False) if (q, t) not in mine
+            f"{q} {t}"
+            for q, t in rel.table[["quarter", "trust_type"]]
+            .drop_duplicates()
+            .itertuples(index=False)
+            if (q, t) not in mine
         )
-        usage.append({"release_id": rel.info.release_id, "supplies": supplied, "superseded": superseded})
+        usage.append(
+            {"release_id": rel.info.release_id, "supplies": supplied, "superseded": superseded}
+        )
         (parts_m if rel.info.kind == "metrics" else parts_l).extend(used)
-    metrics = pd.concat(parts_m, ignore_index=True) if parts_m else pd.DataFrame(columns=METRIC_COLUMNS)
-    league = pd.concat(parts_l, ignore_index=True) if parts_l else pd.DataFrame(columns=LEAGUE_FILE_COLUMNS)
-    metrics = metrics.astype({"value": float, "rank": float, "median": float, "lower_quartile": float, "upper_quartile": float})
+    metrics = (
+        pd.concat(parts_m, ignore_index=True) if parts_m else pd.DataFrame(columns=METRIC_COLUMNS)
+    )
+    league = (
+        pd.concat(parts_l, ignore_index=True)
+        if parts_l
+        else pd.DataFrame(columns=LEAGUE_FILE_COLUMNS)
+    )
+    metrics = metrics.astype(
+        {
+            "value": float,
+            "rank": float,
+            "median": float,
+            "lower_quartile": float,
+            "upper_quartile": float,
+        }
+    )
     return metrics.sort_values(METRIC_KEY, kind="stable").reset_index(drop=True), league, usage
 
 

@@ -202,7 +202,9 @@ def build(
         layers = boundaries.load_layers(data_dir, specs)
         timings["boundaries_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        trusts, places_report = places.build_places(data_dir, _trust_seed(metrics), layers)
+        trusts, places_report = places.build_places(
+            data_dir, _trust_seed(metrics), layers, specs=specs
+        )
         _write_parquet(trusts, building / STORE_FILES["trusts"])
         _write_parquet(places_report, building / STORE_FILES["places_report"])
         timings["places_s"] = time.perf_counter() - t

@@ -36,14 +36,26 @@ HEADER = [
 
 # metric id -> (domain, sub-domain, description)
 ITEMS = {
-    "OF1003": ("Access to services", "Elective care", "Percentage of patients waiting over 52 weeks"),
+    "OF1003": (
+        "Access to services",
+        "Elective care",
+        "Percentage of patients waiting over 52 weeks",
+    ),
     "OF1013": ("Access to services", "Urgent and emergency care", "ED four-hour performance"),
     "OF1020": ("Patient safety", "Patient safety", "Number of MRSA infections"),
     "OF1048": ("Patient safety", "Patient safety", "Rate of E-Coli infections"),
     "OF1088": ("Patient safety", "Patient safety", "Rate of C-Difficile infections"),
     "OF1061": ("Patient safety", "Patient safety", "NHS Staff survey - raising concerns sub-score"),
-    "OF1025": ("Effectiveness and experience", "Effective flow and discharge", "Days from discharge ready date"),
-    "OF1084": ("People and workforce", "Retention and culture", "NHS staff survey engagement theme sub-score\xa0 "),
+    "OF1025": (
+        "Effectiveness and experience",
+        "Effective flow and discharge",
+        "Days from discharge ready date",
+    ),
+    "OF1084": (
+        "People and workforce",
+        "Retention and culture",
+        "NHS staff survey engagement theme sub-score\xa0 ",
+    ),
     "OF1082": ("People and workforce", "Retention and culture", "Sickness absence rate"),
     "OF1079": ("Finance and productivity", "Finance", "Planned surplus/deficit"),
     "OF1081": ("Finance and productivity", "Finance", "Variance year-to-date to financial plan"),
@@ -74,7 +86,10 @@ class Trust:
 
 
 def make_trusts(
-    n: int = 8, seed: int = 1, missing: dict[str, list[str]] | None = None, codes: list[str] | None = None
+    n: int = 8,
+    seed: int = 1,
+    missing: dict[str, list[str]] | None = None,
+    codes: list[str] | None = None,
 ) -> list[Trust]:
     """`n` made-up trusts with 2-dp scores; `missing` maps a trust code to item ids it lacks."""
     rng = np.random.default_rng(seed)
@@ -154,7 +169,24 @@ def release_rows(
     rows = []
 
     def row(t: Trust, domain, sub, mid, desc, date, units, value, rank=""):
-        r = [t.region, trust_type_label, t.subtype, t.code, t.name, domain, sub, mid, desc, date, units, value, "", "", "", rank]
+        r = [
+            t.region,
+            trust_type_label,
+            t.subtype,
+            t.code,
+            t.name,
+            domain,
+            sub,
+            mid,
+            desc,
+            date,
+            units,
+            value,
+            "",
+            "",
+            "",
+            rank,
+        ]
         return ([quarter] + r) if with_quarter_column else r
 
     for t in trusts:
@@ -163,19 +195,100 @@ def release_rows(
             rows.append(row(t, d, sub, m, desc, quarter, units_score, f"{v:.2f}"))
         s = summary[t.code]
         for d, v in s["domains"].items():
-            rows.append(row(t, d, f"{d} domain score", DOMAIN_IDS[d], f"{d} domain score", quarter, units_score, f"{v:.2f}"))
-        rows.append(row(t, "Summary", "Summary", "OF5000", "Adjusted segment", quarter, "segment", f"{s['adj']:.1f}", f"{s['league_rank']:.1f}"))
-        rows.append(row(t, "Summary", "Summary", "OF5002", "Average metric score", quarter, units_score, f"{s['avg']:.2f}", f"{s['score_rank']:.1f}"))
-        rows.append(row(t, "Summary", "Summary", "OF5003", "Unadjusted segment", quarter, "segment", f"{s['seg']:.1f}"))
-        rows.append(row(t, "Summary", "Summary", "OF5004", "Financial override", quarter, "flag", f"{t.override:.1f}"))
+            rows.append(
+                row(
+                    t,
+                    d,
+                    f"{d} domain score",
+                    DOMAIN_IDS[d],
+                    f"{d} domain score",
+                    quarter,
+                    units_score,
+                    f"{v:.2f}",
+                )
+            )
+        rows.append(
+            row(
+                t,
+                "Summary",
+                "Summary",
+                "OF5000",
+                "Adjusted segment",
+                quarter,
+                "segment",
+                f"{s['adj']:.1f}",
+                f"{s['league_rank']:.1f}",
+            )
+        )
+        rows.append(
+            row(
+                t,
+                "Summary",
+                "Summary",
+                "OF5002",
+                "Average metric score",
+                quarter,
+                units_score,
+                f"{s['avg']:.2f}",
+                f"{s['score_rank']:.1f}",
+            )
+        )
+        rows.append(
+            row(
+                t,
+                "Summary",
+                "Summary",
+                "OF5003",
+                "Unadjusted segment",
+                quarter,
+                "segment",
+                f"{s['seg']:.1f}",
+            )
+        )
+        rows.append(
+            row(
+                t,
+                "Summary",
+                "Summary",
+                "OF5004",
+                "Financial override",
+                quarter,
+                "flag",
+                f"{t.override:.1f}",
+            )
+        )
         if with_rsp:
             final = 5 if t.rsp else s["adj"]
-            rows.append(row(t, "Summary", "Summary", "OF5005", "Final segment score override", "", "segment", f"{final:.1f}"))
-            rows.append(row(t, "Summary", "Summary", "OF5007", "Is the organisation in the Recovery Support Programme?", "", "flag", f"{t.rsp:.1f}"))
+            rows.append(
+                row(
+                    t,
+                    "Summary",
+                    "Summary",
+                    "OF5005",
+                    "Final segment score override",
+                    "",
+                    "segment",
+                    f"{final:.1f}",
+                )
+            )
+            rows.append(
+                row(
+                    t,
+                    "Summary",
+                    "Summary",
+                    "OF5007",
+                    "Is the organisation in the Recovery Support Programme?",
+                    "",
+                    "flag",
+                    f"{t.rsp:.1f}",
+                )
+            )
     return rows
 
 
-def to_bytes(rows: list[list[str]], *, with_quarter_column: bool = False, bom: bool = True, crlf: bool = True) -> bytes:
+def to_bytes(
+    rows: list[list[str]], *, with_quarter_column: bool = False, bom: bool = True, crlf: bool = True
+) -> bytes:
     """Serialise like NHS England: UTF-8 with BOM, CRLF line endings."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")

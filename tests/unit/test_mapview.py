@@ -42,14 +42,23 @@ def test_points_sorted_by_code_unlocated_dropped_and_s5_distinct():
 
 def test_deck_has_fixed_layer_ids_and_no_tiles_offline():
     pts = mapview.trust_points(_view())
-    gdf = gpd.GeoDataFrame({"code": ["E1", "E2"], "name": ["One", "Two"]}, geometry=[box(-1, 51, 0, 52), box(-3, 52, -1, 54)], crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"code": ["E1", "E2"], "name": ["One", "Two"]},
+        geometry=[box(-1, 51, 0, 52), box(-3, 52, -1, 54)],
+        crs=4326,
+    )
     stat = mapview.area_stats(_view(), "icb23_code", "share_s34")
     assert stat.values.to_dict() == {"E1": 0.0, "E2": 100.0}
     polys = mapview.boundary_geojson(gdf, stat)
     deck = mapview.build_deck(pts, polys, mapview.ENGLAND_VIEW, selected="X01", labels=True)
     spec = json.loads(deck.to_json())
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == [mapview.BOUNDARY_LAYER_ID, mapview.TRUST_LAYER_ID, mapview.SELECTED_LAYER_ID, mapview.LABEL_LAYER_ID]
+    assert ids == [
+        mapview.BOUNDARY_LAYER_ID,
+        mapview.TRUST_LAYER_ID,
+        mapview.SELECTED_LAYER_ID,
+        mapview.LABEL_LAYER_ID,
+    ]
     assert spec.get("mapStyle") in (None, "")
     assert set(mapview.TOOLTIP_FIELDS) <= set(polys["features"][0]["properties"])
 

@@ -31,7 +31,10 @@ def test_reads_q1_style_file_quarter_from_summary_rows(tmp_path):
     assert set(t["framework_year"]) == {"2025/26"}
     assert t["value"].dtype == float
     # The OF1084 description's non-breaking space is stripped.
-    assert (t.loc[t.metric_id == "OF1084", "description"] == "NHS staff survey engagement theme sub-score").all()
+    assert (
+        t.loc[t.metric_id == "OF1084", "description"]
+        == "NHS staff survey engagement theme sub-score"
+    ).all()
 
 
 @pytest.mark.parametrize("bom", [True, False])
@@ -44,17 +47,22 @@ def test_bom_and_line_endings_do_not_matter(tmp_path, bom, crlf):
 
 def test_quarter_column_wins_and_cumulative_files_split_by_quarter(tmp_path):
     trusts = nf.make_trusts()
-    rows = nf.release_rows(trusts, quarter="Q2 2025/26", with_quarter_column=True) + nf.release_rows(
-        trusts, quarter="Q3 2025/26", with_quarter_column=True
-    )
+    rows = nf.release_rows(
+        trusts, quarter="Q2 2025/26", with_quarter_column=True
+    ) + nf.release_rows(trusts, quarter="Q3 2025/26", with_quarter_column=True)
     rel = _read(tmp_path, nf.to_bytes(rows, with_quarter_column=True))
     assert rel.info.quarters == ("Q2 2025/26", "Q3 2025/26")
     assert rel.info.quarter_from == "column"
-    assert rel.table.groupby("quarter")["trust_code"].nunique().to_dict() == {"Q2 2025/26": 8, "Q3 2025/26": 8}
+    assert rel.table.groupby("quarter")["trust_code"].nunique().to_dict() == {
+        "Q2 2025/26": 8,
+        "Q3 2025/26": 8,
+    }
 
 
 def test_renamed_labels_and_units_are_data(tmp_path):
-    rel = _read(tmp_path, _good(trust_type_label="Mental health and community trusts", units_score="Score"))
+    rel = _read(
+        tmp_path, _good(trust_type_label="Mental health and community trusts", units_score="Score")
+    )
     assert rel.info.trust_types == ("non-acute",)
     assert set(rel.table["trust_type_label"]) == {"Mental health and community trusts"}
 
@@ -124,14 +132,18 @@ def test_empty_value(tmp_path):
 
 
 def test_unknown_trust_type_lists_synonyms(tmp_path):
-    with pytest.raises(InputError, match=r"unknown trust type 'Hospice'.*Acute trust.*--trust-type") as e:
+    with pytest.raises(
+        InputError, match=r"unknown trust type 'Hospice'.*Acute trust.*--trust-type"
+    ) as e:
         _read(tmp_path, _mutate(2, "Trust_type", "Hospice"))
     assert e.value.line == 2
 
 
 def test_duplicate_trust_metric_quarter_rows(tmp_path):
     rows = nf.release_rows(nf.make_trusts())
-    with pytest.raises(InputError, match=r"duplicate rows for .*trust_code=X01 x metric_id=OF1003 \(lines 2, \d+\)"):
+    with pytest.raises(
+        InputError, match=r"duplicate rows for .*trust_code=X01 x metric_id=OF1003 \(lines 2, \d+\)"
+    ):
         _read(tmp_path, nf.to_bytes(rows + [rows[0]]))
 
 
@@ -145,13 +157,22 @@ def test_empty_file(tmp_path):
 def test_truncated_file(tmp_path):
     data = _good()
     cut = data[: data.rfind(b"\r\n", 0, len(data) - 2) + 40]  # last row cut part-way
-    with pytest.raises(InputError, match=r"line \d+: row has \d+ fields but the header has 16 \(truncated file\?\)"):
+    with pytest.raises(
+        InputError, match=r"line \d+: row has \d+ fields but the header has 16 \(truncated file\?\)"
+    ):
         _read(tmp_path, cut)
 
 
 def test_wrong_encoding(tmp_path):
-    data = _good().decode("utf-8-sig").replace("Made-up Hospitals 3", "Made-up Hôpital 3").encode("cp1252")
-    with pytest.raises(InputError, match=r"line \d+: not UTF-8 text: byte 0x[0-9A-F]{2} cannot be decoded"):
+    data = (
+        _good()
+        .decode("utf-8-sig")
+        .replace("Made-up Hospitals 3", "Made-up Hôpital 3")
+        .encode("cp1252")
+    )
+    with pytest.raises(
+        InputError, match=r"line \d+: not UTF-8 text: byte 0x[0-9A-F]{2} cannot be decoded"
+    ):
         _read(tmp_path, data)
 
 

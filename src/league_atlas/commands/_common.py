@@ -39,5 +39,7 @@ def emit(df: pd.DataFrame, fmt: str, out=None) -> None:
     elif fmt == "json":
         out.write(json.dumps(json.loads(df.to_json(orient="records")), indent=2) + "\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+        with pd.option_context(
+            "display.max_rows", None, "display.max_columns", None, "display.width", 200
+        ):
             out.write(df.to_string(index=False) + "\n")

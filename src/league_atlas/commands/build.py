@@ -13,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="fetch missing sources and build the prepared store")
     add_mirror(p)
     add_data_dir(p)
-    p.add_argument("--if-stale", action="store_true", help="do nothing when the store is up to date")
+    p.add_argument(
+        "--if-stale", action="store_true", help="do nothing when the store is up to date"
+    )
     p.set_defaults(func=run)
 
 

@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     trusts = store.open_store(paths.data_dir(args.data_dir)).trusts
-    cols = list(trusts.columns) if args.all_columns else [c for c in TRUST_COLUMNS if c in trusts.columns]
+    cols = (
+        list(trusts.columns)
+        if args.all_columns
+        else [c for c in TRUST_COLUMNS if c in trusts.columns]
+    )
     emit(trusts[cols].sort_values("trust_code"), args.format)
     return 0
