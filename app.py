@@ -29,22 +29,29 @@ st.session_state["controls"] = controls
 if controls.present:
     _shared.present_css()
 
+# One line per page: (script, title, Material icon, url path). The first page is the default.
+NAVIGATION = {
+    "Explore": [
+        ("pages/map.py", "Map", "map", ""),
+        ("pages/league.py", "League table", "table_rows", "league"),
+    ],
+    "About": [
+        ("pages/about.py", "About and method", "info", "about"),
+    ],
+}
 page = st.navigation(
     {
-        "Explore": [
-            st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+        section: [
             st.Page(
-                "pages/league.py",
-                title="League table",
-                icon=":material/table_rows:",
-                url_path="league",
-            ),
-        ],
-        "About": [
-            st.Page(
-                "pages/about.py", title="About and method", icon=":material/info:", url_path="about"
+                script,
+                title=title,
+                icon=f":material/{icon}:",
+                default=(script == NAVIGATION["Explore"][0][0]),
+                **({"url_path": path} if path else {}),
             )
-        ],
+            for script, title, icon, path in entries
+        ]
+        for section, entries in NAVIGATION.items()
     },
     position="top" if controls.present else "sidebar",
 )
