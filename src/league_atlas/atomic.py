@@ -68,7 +68,7 @@ def publish_version(building: Path, link: Path) -> Path:
     return final
 
 
-def prune_versions(parent: Path, prefix: str, link: Path, keep: int = 2) -> None:
+def prune_versions(parent: Path, prefix: str, link: Path, keep: int = 3) -> None:
     """Remove unfinished builds and all but the newest `keep` versions (never the linked one)."""
     current = link.resolve() if link.exists() else None
     for stale in parent.glob(f".{prefix}-*.building"):

@@ -454,3 +454,8 @@ def open_store(data_dir: Path) -> Store:
 def sha_of(path: Path) -> str:
     """sha256 of a file (re-exported for the CLI's `add-release` summary)."""
     return sha256_file(path)
+
+
+def store_dir_path(data_dir: Path) -> Path:
+    """The folder the store link currently resolves to (for checks that hash a whole version)."""
+    return store_dir(data_dir).resolve()

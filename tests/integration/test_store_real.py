@@ -1,0 +1,42 @@
+"""The real build on ../shared/data: every acute trust placed and joined, the store complete."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+import pandas as pd
+
+from league_atlas import cli, places, sources, store
+from league_atlas.schema import TRUST_COLUMNS
+
+
+def test_real_store_is_complete(real_store_dir):
+    st = store.open_store(real_store_dir)
+    acute = st.trusts[st.trusts["trust_type"] == "acute"]
+    assert len(acute) == 134
+    assert int(places.fully_joined(acute).sum()) >= 130
+    assert st.boundary_ids() == ["icb23", "icb26", "lad", "nhs_region"]
+    counts = st.manifest["counts"]["boundary_layers"]
+    assert counts == {"icb23": 42, "icb26": 36, "nhs_region": 7, "lad": 296}
+    assert st.quarters("acute") == ["Q1 2025/26"]
+    # Region codes are the 2024 boundary codes (East of England E40000013, North West E40000014).
+    assert set(acute["region_code"]) == {"E40000003", "E40000005", "E40000006", "E40000011", "E40000012", "E40000013", "E40000014"}
+    assert acute["icb23_code"].nunique() == 42 and acute["icb26_code"].nunique() == 36
+
+
+def test_mirror_checksums_recorded(real_store_dir):
+    recorded = store.open_store(real_store_dir).manifest["sources"]
+    for src in sources.catalogue().values():
+        assert recorded[src.id]["origin"] == "mirror"
+        assert recorded[src.id]["files"] == {f.name: f.sha256 for f in src.files}
+
+
+def test_trusts_command_on_real_store(real_store_dir):
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert cli.main(["trusts", "--format", "csv", "--data-dir", str(real_store_dir)]) == 0
+    df = pd.read_csv(io.StringIO(buf.getvalue()))
+    assert list(df.columns) == TRUST_COLUMNS
+    assert df["located_by"].notna().all()
+    assert df["lat"].between(49.8, 55.9).all() and df["lon"].between(-6.5, 1.8).all()
