@@ -34,6 +34,14 @@ NAVIGATION = {
     "Explore": [
         ("pages/map.py", "Map", "map", ""),
         ("pages/league.py", "League table", "table_rows", "league"),
+        ("pages/metric.py", "One metric", "bar_chart", "metric"),
+    ],
+    "Trusts": [
+        ("pages/profile.py", "Trust profile", "person_search", "profile"),
+    ],
+    "Context": [
+        ("pages/regions.py", "Regional disparities", "public", "regions"),
+        ("pages/attraction.py", "Staff attraction and context", "groups", "attraction"),
     ],
     "About": [
         ("pages/about.py", "About and method", "info", "about"),

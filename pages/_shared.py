@@ -66,6 +66,37 @@ def page_context() -> tuple[store.Store, Controls]:
     return current_store(), st.session_state["controls"]
 
 
+@st.cache_data(show_spinner="Running 1,000 Monte Carlo draws of the weights...", max_entries=64)
+def intervals(version: str, trust_type: str, quarter: str, weights_json: str, override: bool, method: str, spread: float) -> pd.DataFrame:
+    """Rank intervals and P(segment) under weight uncertainty, cached per view."""
+    from league_atlas import uncertainty
+
+    p = prepared(version, trust_type, quarter)
+    return uncertainty.rank_intervals(
+        p,
+        Weights.loads(weights_json),
+        ui.UNCERTAINTY_DRAWS,
+        spread=spread,
+        segment_method=method,
+        financial_override=override,
+        league_files=current_store().league_files,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def trust_metrics(version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]) -> pd.DataFrame:
+    from league_atlas import metric_catalogue
+
+    return metric_catalogue.trust_metrics(current_store().metrics, trust_type, quarter, trust_code, list(peers))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def metric_dictionary(version: str, trust_type: str, quarter: str) -> pd.DataFrame:
+    from league_atlas import metric_catalogue
+
+    return metric_catalogue.dictionary(current_store().metrics, trust_type, quarter)
+
+
 # ------------------------------------------------------------------ controls
 
 
@@ -94,7 +125,7 @@ def item_key(item: str) -> str:
 
 
 BOUND_PREFIXES = (ui.DOMAIN_WEIGHT.key + "_", ui.ITEM_WEIGHT.key + "_", ui.INDEX_WEIGHT.key + "_")
-PAGE_PARAMS = {"layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key}
+PAGE_PARAMS = {"layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key, "metric", "compare", "rgeo", "rmeasure", "amap", "adjx", *(f"{ui.INDEX_WEIGHT.key}_{k}" for k in __import__("league_atlas.context.proxies", fromlist=["PROXIES"]).PROXIES)}
 
 
 def _note_bad_params(incoming: dict[str, str], valid: dict[str, object]) -> None:
@@ -305,13 +336,16 @@ def sidebar(st_: store.Store) -> Controls:
         if err := st.session_state.pop("_scenario_error", None):
             st.error(err)
 
+    # `present=1` (as written in links) and `present=true` (as the toggle writes) both switch it on.
+    if incoming.get("present") in ("1", "yes", "on") and not st.session_state.get("present"):
+        st.session_state["present"] = True
     present = sb.toggle(
         "Presenter mode",
         key="present",
         bind="query-params",
         help="Large type, controls hidden, full-width map and table",
     )
-    valid["present"] = {"true", "false"}
+    valid["present"] = {"true", "false", "1", "0", "yes", "no", "on", "off"}
     _note_bad_params(incoming, valid)
     return Controls(trust_type, quarter, focus, weights, override, seg_method, trust, present)
 
@@ -364,19 +398,28 @@ def legend_html() -> str:
             f"<b>{s.label}</b>&nbsp;{s.meaning.split(':', 1)[-1].strip() if s.segment in (1, 4, 5) else ''}</span>"
         )
     return (
-        '<div role="list" aria-label="Segment legend" style="font-family:Arial;font-size:15px;line-height:1.9">'
+        '<div role="list" aria-label="Segment legend" class="la-legend" style="font-family:Arial;font-size:15px;line-height:1.9">'
         + "".join(parts)
         + "</div>"
     )
 
 
+def leave_present() -> None:
+    st.session_state["present"] = False
+
+
 def present_css() -> None:
-    """Presenter mode: large type, no sidebar, wide content."""
+    """Presenter mode: large type, no sidebar, content across the full width."""
     st.markdown(
         """<style>
-        section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display:none}
-        html, body, [class*="st-"] {font-size: 20px}
-        h1 {font-size: 2.6rem !important} h2 {font-size: 2rem !important}
+        section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none}
+        [data-testid="stMainBlockContainer"] {max-width: 100%; padding-left: 2.5rem; padding-right: 2.5rem}
+        [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+        [data-testid="stCaptionContainer"], label, [data-testid="stAlert"] p {font-size: 1.35rem !important}
+        [data-testid="stHeading"] h1 {font-size: 2.9rem !important; line-height: 1.2}
+        [data-testid="stHeading"] h2 {font-size: 2.2rem !important}
+        [data-testid="stHeading"] h3 {font-size: 1.8rem !important}
+        .la-legend {font-size: 1.35rem !important}
         </style>""",
         unsafe_allow_html=True,
     )

@@ -7,38 +7,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas import explorer, exports, uncertainty
+from league_atlas import explorer, exports, narrative
 from league_atlas import presentation as ui
 from pages import _shared
+from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
 version = _shared.store_version()
 prep = _shared.prepared(version, c.trust_type, c.quarter)
-
-
-@st.cache_data(show_spinner="Running 1,000 Monte Carlo draws of the weights...", max_entries=64)
-def intervals(
-    version: str,
-    trust_type: str,
-    quarter: str,
-    weights_json: str,
-    override: bool,
-    method: str,
-    spread: float,
-) -> pd.DataFrame:
-    from league_atlas.weights import Weights
-
-    p = _shared.prepared(version, trust_type, quarter)
-    w = Weights.loads(weights_json)
-    return uncertainty.rank_intervals(
-        p,
-        w,
-        ui.UNCERTAINTY_DRAWS,
-        spread=spread,
-        segment_method=method,
-        financial_override=override,
-        league_files=_shared.current_store().league_files,
-    )
 
 
 view = explorer.league_view(
@@ -167,7 +143,7 @@ spread = st.slider(
     bind="query-params",
     help=ui.UNCERTAINTY_SPREAD.help,
 )
-iv = intervals(
+iv = _shared.intervals(
     version,
     c.trust_type,
     c.quarter,
@@ -223,3 +199,13 @@ if len(iv):
         cols += ["published_rank_low", "published_rank_high"]
     with st.expander("Rank intervals and P(segment) as a table"):
         st.dataframe(iv[cols].rename(columns=ui.COLUMN_LABELS), hide_index=True, width="stretch")
+export_panel(
+    view=view,
+    prep=prep,
+    controls=c,
+    store=store,
+    title=narrative.active_title(view, c.trust_type, c.quarter, where),
+    table=table,
+    where=where,
+    key="league",
+)

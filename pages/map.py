@@ -6,9 +6,10 @@ import os
 
 import streamlit as st
 
-from league_atlas import explorer, mapview
+from league_atlas import explorer, mapview, narrative
 from league_atlas import presentation as ui
 from pages import _shared
+from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
 version = _shared.store_version()
@@ -24,9 +25,18 @@ shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
 
-st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
+if c.present:
+    st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
+    st.button("Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:")
+else:
+    st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
 _shared.param_notices()
 _shared.weights_banner(prep, c)
+if c.focus.code and not shown.empty:
+    with st.container(border=True):
+        st.markdown(f"**{where} at a glance**")
+        for line in narrative.focus_summary(view, shown, where, c.trust_type):
+            st.markdown(f"- {line}")
 
 if shown.empty:
     st.info(
@@ -155,3 +165,17 @@ st.dataframe(
     column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},
 )
 st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")
+export_panel(
+    view=view,
+    prep=prep,
+    controls=c,
+    store=store,
+    title=narrative.active_title(shown, c.trust_type, c.quarter, where),
+    table=_shared.table_for_display(
+        table.sort_values("rank"),
+        ["rank", "trust_name", "trust_code", "segment_label", "average_score", "official_rank"]
+        + ["rank_change_text", "region_name", "icb23_name", "on_map"],
+    ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"}),
+    where=where,
+    key="map",
+)

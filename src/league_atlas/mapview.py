@@ -294,3 +294,50 @@ def selected_trust(event_selection: dict | None, points: pd.DataFrame) -> str | 
     if indices and 0 <= int(indices[0]) < len(points):
         return str(points.iloc[int(indices[0])]["trust_code"])
     return None
+
+
+def value_points(
+    df: pd.DataFrame,
+    value_col: str,
+    *,
+    label: str,
+    unit: str,
+    better: str = "lower",
+    detail_col: str | None = None,
+) -> pd.DataFrame:
+    """Trust points coloured by any value on the NHS sequential ramp (darker = better end).
+
+    `df` needs trust_code, trust_name, lat, lon and `value_col`; `better` is "lower" or "higher"
+    and only orients the ramp. Missing values get the explicit no-data fill.
+    """
+    d = df.dropna(subset=["lat", "lon"]).sort_values("trust_code").reset_index(drop=True)
+    v = d[value_col].astype(float)
+    lo, hi = float(v.min()), float(v.max())
+    out = pd.DataFrame(
+        {
+            "trust_code": d["trust_code"],
+            "trust_name": d["trust_name"],
+            "lon": d["lon"].round(5),
+            "lat": d["lat"].round(5),
+        }
+    )
+    fills, lines = [], []
+    for x in v:
+        if x != x:
+            fills.append(ui.rgba(ui.NO_SEGMENT.fill))
+            lines.append(ui.rgba(ui.NO_SEGMENT.outline))
+            continue
+        t = 0.5 if hi == lo else (x - lo) / (hi - lo)
+        t = 1.0 - t if better == "lower" else t
+        colour = ui.interpolate(ui.SEQUENTIAL, t)
+        fills.append(ui.rgba(colour))
+        lines.append(ui.rgba(ui.NHS_WHITE if ui.relative_luminance(colour) < 0.2 else ui.NHS_TEXT))
+    out["fill"], out["line"] = fills, lines
+    out["line_width"] = 1
+    out["radius"] = 3500
+    out["seg_label"] = ["n/a" if x != x else f"{x:.3g}" for x in v]
+    out["tt_title"] = d["trust_name"] + " (" + d["trust_code"] + ")"
+    out["tt_l1"] = [f"{label}: {'no data' if x != x else f'{x:.2f} {unit}'}" for x in v]
+    out["tt_l2"] = d[detail_col].astype(str) if detail_col else ""
+    out["tt_l3"] = f"{better.capitalize()} is better"
+    return out

@@ -57,6 +57,7 @@ JOIN_FIELDS = ("region", "icb23", "icb26", "lad")
 EXTRA_COLUMNS = [
     "location_detail",
     "ods_name",
+    "town",
     "postcode",
     "ods_region_code",
     "ods_icb23_code",
@@ -85,6 +86,7 @@ ODS_LAYOUT = {
     1: "name",
     2: "region_ods",
     3: "icb_ods",
+    7: "town",
     9: "postcode",
     10: "open_date",
     11: "close_date",
@@ -539,6 +541,7 @@ def build_places(
         rec = {
             "trust_code": code,
             "ods_name": "",
+            "town": "",
             "ods_region_code": "",
             "ods_close_date": "",
             "ods_icb23_code": "",
@@ -551,6 +554,7 @@ def build_places(
             row = ods_idx[listing].loc[code]
             rec.update(
                 ods_name=row["name"],
+                town=str(row["town"]).title(),
                 ods_region_code=row["region_ods"],
                 ods_close_date=row["close_date"],
             )
@@ -561,7 +565,7 @@ def build_places(
         if code in ods_idx[ODS_ICB26_SOURCE].index:
             rec["ods_icb26_code"] = ods_idx[ODS_ICB26_SOURCE].at[code, "icb_ods"]
         facts.append(rec)
-    fact_columns = ["trust_code", "ods_name", "ods_region_code", "ods_close_date"]
+    fact_columns = ["trust_code", "ods_name", "town", "ods_region_code", "ods_close_date"]
     fact_columns += ["ods_icb23_code", "ods_icb26_code"]
     table = base.merge(pd.DataFrame(facts, columns=fact_columns), on="trust_code", how="left")
     empty_name = table["trust_name"] == ""

@@ -1,0 +1,388 @@
+"""Regional disparities page: areas coloured by score, London and South East against the rest,
+score against distance from London, the share of variance between regions, and the table."""
+
+from __future__ import annotations
+
+import os
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from league_atlas import disparities, explorer, exports, mapview
+from league_atlas import presentation as ui
+from league_atlas.weights import Weights
+from pages import _shared
+
+store, c = _shared.page_context()
+version = _shared.store_version()
+prep = _shared.prepared(version, c.trust_type, c.quarter)
+
+
+@st.cache_resource(show_spinner=False)
+def context_table(version: str):
+    return _shared.current_store().context_table()
+
+
+@st.cache_data(show_spinner="Bootstrapping the London and South East difference...", max_entries=64)
+def report(
+    version: str,
+    trust_type: str,
+    quarter: str,
+    weights_json: str,
+    override: bool,
+    method: str,
+    geography: str,
+) -> disparities.DisparityReport:
+    st_ = _shared.current_store()
+    v = explorer.league_view(
+        _shared.prepared(version, trust_type, quarter),
+        st_.trusts,
+        Weights.loads(weights_json),
+        financial_override=override,
+        segment_method=method,
+    )
+    return disparities.disparity_report(v, context_table(version), geography)
+
+
+view = explorer.league_view(
+    prep,
+    store.trusts,
+    c.weights,
+    financial_override=c.financial_override,
+    segment_method=c.segment_method,
+)
+type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
+focus_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
+where = focus_names.get(c.focus.code, "")
+
+st.title(f"Regional disparities: {type_label}, {c.quarter}")
+_shared.param_notices()
+_shared.weights_banner(prep, c)
+st.write(
+    "How the league table differs between places. Average score runs from 1 (best) to 4 "
+    "(worst), so a lower mean is better; rank change is positive when trusts move up under the "
+    "current weights. All trusts of this type are included; the sidebar focus only highlights"
+    + (f" (highlighted: {where})." if where else ".")
+)
+
+geo_labels = {k: v[2] for k, v in disparities.GEOGRAPHIES.items()}
+col1, col2 = st.columns(2)
+geography = col1.selectbox(
+    "Areas", list(geo_labels), format_func=geo_labels.get, key="rgeo", bind="query-params"
+)
+measure_labels = {k: v[0] for k, v in disparities.AREA_MEASURES.items()}
+measure = col2.selectbox(
+    "Colour areas by",
+    list(measure_labels),
+    format_func=measure_labels.get,
+    key="rmeasure",
+    bind="query-params",
+)
+
+rep = report(
+    version,
+    c.trust_type,
+    c.quarter,
+    c.weights.to_json(),
+    c.financial_override,
+    c.segment_method,
+    geography,
+)
+table = rep.table
+code_col = disparities.GEOGRAPHIES[geography][0]
+
+# ------------------------------------------------------------------ map
+layer = {"region": "nhs_region"}.get(geography, geography)
+stat = disparities.area_stat(table, measure)
+if layer in store.boundary_ids():
+    gdf = _shared.boundary(version, layer)
+    counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
+    polygons = mapview.boundary_geojson(gdf, stat, counts)
+else:
+    polygons = None
+focus_outline = None
+bounds = None
+if c.focus.code and c.focus.layer in store.boundary_ids():
+    fg = _shared.boundary(version, c.focus.layer)
+    sel = fg[fg["code"] == c.focus.code]
+    if len(sel):
+        bounds = tuple(sel.total_bounds)
+        focus_outline = mapview.boundary_geojson(sel, None)
+# Neutral dots over the choropleth (segment colours would compete with the area ramp); the
+# tooltip still gives each trust's segment, score and rank.
+points = mapview.trust_points(view, n_trusts=len(view)).assign(
+    fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
+    line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
+    line_width=1,
+    radius=2500,
+)
+st.markdown(
+    disparities.legend_html(
+        stat.label,
+        disparities.area_legend(stat),
+        "White dots: trusts (hover for segment, score and rank).",
+    ),
+    unsafe_allow_html=True,
+)
+st.pydeck_chart(
+    mapview.build_deck(
+        points,
+        polygons,
+        mapview.view_for_bounds(bounds),
+        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
+        selected=c.trust,
+        focus_outline=focus_outline,
+    ),
+    key="regions_map",
+    height=560,
+    alt=f"Map of {geo_labels[geography]} areas coloured by {stat.label}; the same figures are in the table below.",
+)
+st.caption("Hover an area for its figures. The table below has every number on the map.")
+
+# ------------------------------------------------------------------ headline figures
+st.subheader("London and South East against the rest of England")
+d = rep.difference
+if d is None:
+    st.info(" ".join(n for n in rep.notes if n.startswith("London")) or "Not computed.")
+else:
+    m1, m2, m3 = st.columns(3)
+    m1.metric(f"{d.in_label}: mean score", f"{d.mean_in:.2f}", help=f"{d.n_in} trusts")
+    m2.metric(f"{d.out_label}: mean score", f"{d.mean_out:.2f}", help=f"{d.n_out} trusts")
+    m3.metric(
+        "Difference (score points)",
+        f"{d.difference:+.3f}",
+        help="Negative = the London and South East trusts score better on average.",
+    )
+    st.write(
+        f"{d.describe()}. The interval resamples trusts within each group with replacement "
+        f"(scipy.stats.bootstrap, unpaired); "
+        + (
+            "it excludes 0, so the gap is unlikely to be chance variation between these trusts."
+            if d.ci_low > 0 or d.ci_high < 0
+            else "it includes 0, so these trusts do not show a clear gap."
+        )
+        + (f" {d.n_excluded} trust(s) with no region are in neither group." if d.n_excluded else "")
+    )
+    in_codes = disparities.group_codes(view)
+    groups = view.assign(
+        group=view["region_code"].map(lambda r: d.in_label if r in in_codes else d.out_label),
+        in_focus=view.index.isin(explorer.in_focus(view, c.focus).index) if c.focus.code else False,
+    )
+    groups = groups[view["region_code"].notna()]
+    strip = (
+        alt.Chart(groups)
+        .mark_tick(thickness=2, size=28)
+        .encode(
+            x=alt.X(
+                "average_score:Q",
+                title="Average score (1 best - 4 worst)",
+                scale=alt.Scale(zero=False),
+            ),
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.condition(
+                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
+            ),
+            tooltip=[
+                alt.Tooltip("trust_name:N", title="Trust"),
+                alt.Tooltip("region_name:N", title="NHS region"),
+                alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
+            ],
+        )
+    )
+    means = pd.DataFrame({"group": [d.in_label, d.out_label], "mean": [d.mean_in, d.mean_out]})
+    mean_marks = (
+        alt.Chart(means)
+        .mark_point(
+            shape="diamond", size=260, filled=True, color=ui.NHS_WARM_YELLOW, stroke=ui.NHS_TEXT
+        )
+        .encode(
+            x="mean:Q",
+            y="group:N",
+            tooltip=[alt.Tooltip("mean:Q", title="Mean score", format=".3f")],
+        )
+    )
+    st.altair_chart((strip + mean_marks).properties(height=170), width="stretch")
+    diff_df = pd.DataFrame(
+        {
+            "label": [f"{d.in_label} minus rest"],
+            "difference": [d.difference],
+            "low": [d.ci_low],
+            "high": [d.ci_high],
+        }
+    )
+    diff_chart = (
+        alt.Chart(diff_df)
+        .mark_rule(strokeWidth=3, color=ui.NHS_DARK_GREY)
+        .encode(
+            x=alt.X(
+                "low:Q",
+                title=f"Difference in mean score with {d.confidence:.0%} CI (score points; < 0 = London and South East better)",
+                scale=alt.Scale(
+                    domain=[min(d.ci_low, 0.0) - 0.05, max(d.ci_high, 0.0) + 0.05], nice=False
+                ),
+            ),
+            x2="high:Q",
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260)),
+        )
+        + alt.Chart(diff_df)
+        .mark_point(filled=True, size=120, color=ui.NHS_BLUE)
+        .encode(x="difference:Q", y="label:N")
+        + alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(strokeDash=[4, 4], color=ui.NHS_TEXT)
+        .encode(x="zero:Q")
+    )
+    st.altair_chart(diff_chart.properties(height=110), width="stretch")
+    st.caption(
+        "Ticks: one per trust (pink = in the sidebar focus area); diamonds: group means. "
+        "Table alternative: the metrics above and the region table below."
+    )
+
+st.subheader("Score against distance from central London")
+dist = rep.distance
+if dist is None:
+    ctx_missing = context_table(version) is None
+    if ctx_missing:
+        st.info(
+            "No context proxies in this store, so distance to London is not available. "
+            "Put the context sources in the data mirror and run `python -m league_atlas build` "
+            "to add them.",
+            icon=":material/info:",
+        )
+    else:
+        st.info(" ".join(n for n in rep.notes if "distance" in n))
+else:
+    line = rep.distance_line
+    joined = disparities.with_context(
+        view, context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
+    ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
+    joined["in_focus"] = (
+        joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
+        if c.focus.code
+        else False
+    )
+    band = line.band(
+        pd.Series(
+            [
+                joined[disparities.DISTANCE_PROXY].min()
+                + i
+                * (
+                    joined[disparities.DISTANCE_PROXY].max()
+                    - joined[disparities.DISTANCE_PROXY].min()
+                )
+                / 50
+                for i in range(51)
+            ]
+        )
+    )
+    x_title = "Distance to central London (km)"
+    pts = (
+        alt.Chart(joined)
+        .mark_point(filled=True, opacity=0.8)
+        .encode(
+            x=alt.X(f"{disparities.DISTANCE_PROXY}:Q", title=x_title),
+            y=alt.Y(
+                "average_score:Q",
+                title="Average score (1 best - 4 worst)",
+                scale=alt.Scale(zero=False),
+            ),
+            color=alt.condition(
+                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
+            ),
+            size=alt.condition("datum.in_focus", alt.value(90), alt.value(40)),
+            tooltip=[
+                alt.Tooltip("trust_name:N", title="Trust"),
+                alt.Tooltip("region_name:N", title="NHS region"),
+                alt.Tooltip(
+                    f"{disparities.DISTANCE_PROXY}:Q", title="km to central London", format=".0f"
+                ),
+                alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
+            ],
+        )
+    )
+    area = (
+        alt.Chart(band)
+        .mark_area(opacity=0.25, color=ui.NHS_LIGHT_BLUE)
+        .encode(x="x:Q", y="low:Q", y2="high:Q")
+    )
+    fit = (
+        alt.Chart(band).mark_line(color=ui.NHS_DARK_BLUE, strokeWidth=2).encode(x="x:Q", y="fit:Q")
+    )
+    st.altair_chart((area + fit + pts).properties(height=380), width="stretch")
+    st.write(
+        f"{dist.describe()}. Line: least squares, {100 * line.slope:+.3f} score points per 100 km "
+        f"({line.confidence:.0%} CI {100 * line.slope_low:+.3f} to {100 * line.slope_high:+.3f}), "
+        f"R² {line.r2:.3f}; shaded: {line.confidence:.0%} confidence band for the fitted mean. "
+        f"Method: {disparities.Correlation.METHOD}. A positive slope means trusts further from "
+        "London score worse on average; it says nothing about why."
+    )
+    with st.expander("Distance and score as a table"):
+        st.dataframe(
+            joined[
+                [
+                    "trust_name",
+                    "trust_code",
+                    "region_name",
+                    disparities.DISTANCE_PROXY,
+                    "average_score",
+                ]
+            ]
+            .sort_values(disparities.DISTANCE_PROXY)
+            .rename(columns={**ui.COLUMN_LABELS, disparities.DISTANCE_PROXY: x_title}),
+            hide_index=True,
+            width="stretch",
+        )
+
+st.subheader("How much of the variation lies between areas?")
+var = rep.variance
+if var is None:
+    st.info(" ".join(n for n in rep.notes if n.startswith("variance")))
+else:
+    v1, v2 = st.columns(2)
+    v1.metric(
+        f"Share of score variance between areas ({geo_labels[geography]})", f"{var.share:.1%}"
+    )
+    v2.metric(
+        "Expected by chance alone", f"{var.chance_level:.1%}", help="(groups - 1) / (trusts - 1)"
+    )
+    st.write(var.describe())
+
+# ------------------------------------------------------------------ table
+st.subheader(f"By {geo_labels[geography]}")
+shown = table[[*table.columns[1:], "area_code"]].rename(columns=disparities.SUMMARY_LABELS)
+if c.focus.code and c.focus.column == code_col:
+    shown.insert(0, "In focus", ["yes" if a == c.focus.code else "" for a in table["area_code"]])
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        disparities.SUMMARY_LABELS[k]: st.column_config.NumberColumn(format=f)
+        for k, f in (
+            ("mean_score", "%.2f"),
+            ("median_score", "%.2f"),
+            ("sd_score", "%.2f"),
+            ("share_s34_pct", "%.0f%%"),
+            ("mean_rank_change", "%+.1f"),
+        )
+    },
+)
+st.caption(
+    f"{int(table['trusts'].sum())} trusts in {len(table)} rows; trusts with no area are counted "
+    f'in a "{disparities.NOT_LOCATED}" row. Same figures as `python -m league_atlas regions '
+    f"--trust-type {c.trust_type} --geography {geography}`."
+)
+stamp = exports.stamp_lines(
+    release=f"NHS Oversight Framework {c.quarter}, {type_label}, by {geo_labels[geography]}; store built {store.manifest['built_at']}",
+    weights_note=explorer.weights_note(c.weights, prep),
+    attribution=ui.ATTRIBUTION,
+    extra=rep.lines(),
+)
+st.download_button(
+    "Download this table (CSV)",
+    exports.to_csv_bytes(table, stamp),
+    file_name=f"league-atlas-regions-{geography}-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
+    mime="text/csv",
+    key="regions_download",
+)
+st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")
