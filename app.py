@@ -24,8 +24,10 @@ if store is None:
     page.run()
     st.stop()
 
+nav_box = st.sidebar.container()  # page links go first, above the shared controls
 controls = _shared.sidebar(store)
 st.session_state["controls"] = controls
+_shared.base_css()
 if controls.present:
     _shared.present_css()
 
@@ -45,22 +47,25 @@ NAVIGATION = {
     ],
     "About": [
         ("pages/about.py", "About and method", "info", "about"),
+        ("pages/upload.py", "Add a release", "upload_file", "upload"),
     ],
 }
-page = st.navigation(
-    {
-        section: [
-            st.Page(
-                script,
-                title=title,
-                icon=f":material/{icon}:",
-                default=(script == NAVIGATION["Explore"][0][0]),
-                **({"url_path": path} if path else {}),
-            )
-            for script, title, icon, path in entries
-        ]
-        for section, entries in NAVIGATION.items()
-    },
-    position="top" if controls.present else "sidebar",
-)
+pages = {
+    section: [
+        st.Page(
+            script,
+            title=title,
+            icon=f":material/{icon}:",
+            default=(script == NAVIGATION["Explore"][0][0]),
+            **({"url_path": path} if path else {}),
+        )
+        for script, title, icon, path in entries
+    ]
+    for section, entries in NAVIGATION.items()
+}
+# Streamlit's own sectioned menu nests <div>s in its <ul> (an axe "list" violation), so the menu
+# is drawn here from page links under plain section labels instead.
+page = st.navigation(pages, position="hidden")
+with nav_box:
+    _shared.page_menu(pages)
 page.run()

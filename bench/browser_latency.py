@@ -42,7 +42,7 @@ INIT_SCRIPT = """
     while (i < u.length) {
       const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
       if (wire === 0) { const v = varint(); if (field === 6) return v === 0; }
-      else if (wire === 2) { i += varint(); }
+      else if (wire === 2) { const n = varint(); i += n; }
       else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; }
       else return false;
     }
@@ -190,8 +190,8 @@ def new_page(browser, frames: FrameLog | None = None):
 def domain_labels(data_dir) -> list[str]:
     """Labels of the domain-weight sliders of the default view (first trust type, newest quarter),
     from the store itself, so the benchmark follows the release rather than assuming domains."""
-    from league_atlas import scoring, store
     from league_atlas import presentation as ui
+    from league_atlas import scoring, store
 
     st_ = store.open_store(data_dir)
     trust_type = st_.trust_types()[0]

@@ -15,6 +15,7 @@ import streamlit as st
 
 from league_atlas import explorer, paths, scoring, store
 from league_atlas import presentation as ui
+from league_atlas.context.proxies import PROXIES
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.weights import Weights
 
@@ -67,7 +68,15 @@ def page_context() -> tuple[store.Store, Controls]:
 
 
 @st.cache_data(show_spinner="Running 1,000 Monte Carlo draws of the weights...", max_entries=64)
-def intervals(version: str, trust_type: str, quarter: str, weights_json: str, override: bool, method: str, spread: float) -> pd.DataFrame:
+def intervals(
+    version: str,
+    trust_type: str,
+    quarter: str,
+    weights_json: str,
+    override: bool,
+    method: str,
+    spread: float,
+) -> pd.DataFrame:
     """Rank intervals and P(segment) under weight uncertainty, cached per view."""
     from league_atlas import uncertainty
 
@@ -84,10 +93,14 @@ def intervals(version: str, trust_type: str, quarter: str, weights_json: str, ov
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def trust_metrics(version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]) -> pd.DataFrame:
+def trust_metrics(
+    version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]
+) -> pd.DataFrame:
     from league_atlas import metric_catalogue
 
-    return metric_catalogue.trust_metrics(current_store().metrics, trust_type, quarter, trust_code, list(peers))
+    return metric_catalogue.trust_metrics(
+        current_store().metrics, trust_type, quarter, trust_code, list(peers)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -125,7 +138,11 @@ def item_key(item: str) -> str:
 
 
 BOUND_PREFIXES = (ui.DOMAIN_WEIGHT.key + "_", ui.ITEM_WEIGHT.key + "_", ui.INDEX_WEIGHT.key + "_")
-PAGE_PARAMS = {"layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key, "metric", "compare", "rgeo", "rmeasure", "amap", "adjx", *(f"{ui.INDEX_WEIGHT.key}_{k}" for k in __import__("league_atlas.context.proxies", fromlist=["PROXIES"]).PROXIES)}
+PAGE_PARAMS = {
+    *("layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key),
+    *("metric", "compare", "rgeo", "rmeasure", "amap", "adjx"),
+    *(f"{ui.INDEX_WEIGHT.key}_{k}" for k in PROXIES),
+}
 
 
 def _note_bad_params(incoming: dict[str, str], valid: dict[str, object]) -> None:
@@ -203,7 +220,7 @@ def sidebar(st_: store.Store) -> Controls:
     type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
     valid: dict[str, object] = {"type": set(type_label.values())}
     sb = st.sidebar
-    sb.markdown(f"### {ui.APP_TITLE}")
+    sb.markdown(f"**{ui.APP_TITLE}**")
     trust_type = sb.selectbox(
         "Trust type", types, key="type", bind="query-params", format_func=type_label.get
     )
@@ -251,7 +268,7 @@ def sidebar(st_: store.Store) -> Controls:
         placeholder="Type a trust name or code",
     )
 
-    sb.markdown("#### Weights")
+    sb.markdown("**Weights**")
     dom_keys = {d: domain_key(d) for d in prep.domains}
     item_keys = {k: item_key(k) for k in prep.item_keys}
     all_keys = list(dom_keys.values()) + list(item_keys.values())
@@ -389,18 +406,26 @@ def weights_banner(prep: scoring.Prepared, c: Controls) -> None:
 
 def legend_html() -> str:
     """Always-visible legend: swatch, outline and S-label for every segment (colour never alone)."""
-    parts = []
-    for s in ui.SEGMENTS.values():
-        parts.append(
-            f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
-            f'<span aria-hidden="true" style="display:inline-block;width:16px;height:16px;border-radius:50%;'
-            f'background:{s.fill};border:{max(s.outline_width, 2)}px solid {s.outline};margin-right:6px"></span>'
-            f"<b>{s.label}</b>&nbsp;{s.meaning.split(':', 1)[-1].strip() if s.segment in (1, 4, 5) else ''}</span>"
-        )
-    return (
-        '<div role="list" aria-label="Segment legend" class="la-legend" style="font-family:Arial;font-size:15px;line-height:1.9">'
-        + "".join(parts)
-        + "</div>"
+    return ui.legend_html(ui.segment_legend_items(), title="Segment")
+
+
+def page_menu(pages: dict[str, list]) -> None:
+    """The page menu: a labelled navigation landmark of plain links, grouped by section."""
+    for section, entries in pages.items():
+        st.markdown(f'<p class="la-nav-section">{section}</p>', unsafe_allow_html=True)
+        for p in entries:
+            st.page_link(p, label=p.title, icon=p.icon)
+    st.divider()
+
+
+def base_css() -> None:
+    """Contrast fixes over Streamlit's defaults (WCAG 2.2 AA: 4.5:1 for text)."""
+    st.markdown(
+        f"""<style>
+        [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{color: {ui.NHS_SECONDARY_TEXT} !important; opacity: 1 !important}}
+        .la-nav-section {{color: {ui.NHS_SECONDARY_TEXT}; font-size: 0.85rem; font-weight: 700; margin: 0.6rem 0 0.1rem}}
+        </style>""",
+        unsafe_allow_html=True,
     )
 
 

@@ -133,7 +133,7 @@ st.pydeck_chart(
 )
 n_have = int(joined[key].notna().sum())
 st.caption(
-    f"{n_have} of {len(joined)} trusts have a value; grey dots have none. "
+    f"{n_have} of {len(joined)} trusts have a value; hollow grey rings have none. "
     + (
         f"Period: {periods.get(key, proxies.PROXIES[key].period)}."
         if key in proxies.PROXIES
@@ -195,7 +195,7 @@ try:
         scatter[proxies.INDEX_COLUMN],
         scatter["average_score"],
         x_name="staff-attraction index",
-        y_name="average score",
+        y_name="Average score",
     )
 except LeagueAtlasError as exc:
     st.info(f"Not enough trusts with an index to compare: {exc}")
@@ -236,7 +236,7 @@ else:
     )
     st.altair_chart((area + fit + pts).properties(height=360), width="stretch")
     st.write(
-        f"{corr.describe()}. Line: least squares, slope {line.slope:+.3f} score points per SD of "
+        f"{corr.describe()}. Line: least squares, slope {line.slope:+.3f} score points per unit of "
         f"the index ({line.confidence:.0%} CI {line.slope_low:+.3f} to {line.slope_high:+.3f}); "
         "shaded: 95% confidence band for the fitted mean. A negative slope means more attractive "
         "places score better. Pink = in the sidebar focus area. Table alternative: 'Index by trust' "
@@ -273,7 +273,9 @@ st.dataframe(
             "rho 95% CI low",
             "rho 95% CI high",
         )
-    },
+    }
+    | {"rho p-value": st.column_config.NumberColumn(format="%.4f")},
+    height=38 + 35 * (len(ct) + 1),
 )
 st.caption(
     f"Positive = higher proxy values go with worse (higher) scores. {disparities.Correlation.METHOD}. "
@@ -327,7 +329,8 @@ else:
         column_config={
             col: st.column_config.NumberColumn(format="%.3f")
             for col in ("Coefficient (score points per SD)", "95% CI low", "95% CI high", "SE", "t")
-        },
+        }
+        | {"p-value": st.column_config.NumberColumn(format="%.4f")},
     )
     t = adj.table.merge(joined[["trust_code", "in_focus"]], on="trust_code", how="left")
     ev = (
@@ -368,16 +371,16 @@ else:
         "Below the dashed line = better (lower) score than expected given context. Table below."
     )
     rename = {
-        "official_rank": "Official rank",
-        "rank": "Rank (current weights)",
         "trust_name": "Trust",
         "trust_code": "ODS code",
-        "average_score": "Actual score",
-        "expected_score": "Expected score given context",
-        "residual": "Residual (actual - expected; < 0 = better)",
+        "official_rank": "Official rank",
+        "rank": "Rank (current weights)",
         "rank_modelled": "Rank by score among modelled",
         "context_rank": "Rank given context",
         "context_move": "Move given context (places, + = up)",
+        "average_score": "Actual score",
+        "expected_score": "Expected score given context",
+        "residual": "Residual (actual - expected; < 0 = better)",
     }
     cols = list(rename)
     st.markdown("**Trusts that move most once context is allowed for**")
@@ -428,12 +431,12 @@ st.dataframe(
     meta[
         [
             "label",
-            "source",
-            "period",
-            "geography",
             "direction",
             "unit",
             "coverage",
+            "period",
+            "geography",
+            "source",
             "join_method",
             "description",
         ]
@@ -452,5 +455,6 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    height=38 + 35 * (len(meta) + 1),
 )
 st.caption(f"Data: NHS Oversight Framework {c.quarter} and the sources listed. {ui.ATTRIBUTION}")

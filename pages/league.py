@@ -132,7 +132,7 @@ st.download_button(
     key="download_csv",
 )
 
-st.subheader("How sure is each rank?")
+st.header("How sure is each rank?")
 spread = st.slider(
     ui.UNCERTAINTY_SPREAD.label,
     ui.UNCERTAINTY_SPREAD.min_value,

@@ -27,7 +27,9 @@ where = area_names.get(c.focus.code, "England")
 
 if c.present:
     st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
-    st.button("Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:")
+    st.button(
+        "Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:"
+    )
 else:
     st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
 _shared.param_notices()
@@ -121,7 +123,7 @@ if len(unplaced):
 
 if c.trust and c.trust in set(view["trust_code"]):
     t = view.set_index("trust_code").loc[c.trust]
-    st.subheader(f"{t['trust_name']} ({c.trust})")
+    st.header(f"{t['trust_name']} ({c.trust})")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
         "Segment",
@@ -142,7 +144,7 @@ if c.trust and c.trust in set(view["trust_code"]):
     if t["drivers"]:
         st.write(f"What moved it under these weights: {t['drivers']} (score change; + is worse)")
 
-st.subheader("Table behind the map")
+st.header("Table behind the map")
 table = shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"}))
 st.dataframe(
     _shared.table_for_display(

@@ -18,17 +18,23 @@ dic = _shared.metric_dictionary(version, c.trust_type, c.quarter)
 
 st.title(f"One metric across {label.lower()}, {c.quarter}")
 _shared.param_notices()
-st.caption("The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here.")
+st.caption(
+    "The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here."
+)
 if dic.empty:
     st.info(f"No scored metrics for {label.lower()} in {c.quarter}.")
     st.stop()
 
 ids = list(dic["metric_id"])
 desc = dict(zip(dic["metric_id"], dic["description"], strict=True))
-metric_id = st.selectbox("Metric", ids, key="metric", bind="query-params", format_func=lambda m: f"{m}: {desc[m]}")
+metric_id = st.selectbox(
+    "Metric", ids, key="metric", bind="query-params", format_func=lambda m: f"{m}: {desc[m]}"
+)
 info = dic.set_index("metric_id").loc[metric_id]
 ranking = metric_catalogue.metric_ranking(store.metrics, c.trust_type, c.quarter, metric_id)
-places = store.trusts[["trust_code", "lat", "lon", "region_code", "region_name", "icb23_code", "icb26_code"]]
+places = store.trusts[
+    ["trust_code", "lat", "lon", "region_code", "region_name", "icb23_code", "icb26_code"]
+]
 ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
 
@@ -37,36 +43,79 @@ d1.metric("Units", info["units"])
 d2.metric("Period", info["period"])
 d3.metric("Direction", info["direction"])
 d4.metric("Trusts with data", f"{info['n_trusts']}")
-st.write(f"**How it is scored:** {info['scoring']}. Domain: {info['domain']} ({info['subdomain']}).")
+st.write(
+    f"**How it is scored:** {info['scoring']}. Domain: {info['domain']} ({info['subdomain']})."
+)
 
 better = "higher" if info["direction"] == "higher is better" else "lower"
-pts = mapview.value_points(focused, "value", label=metric_id, unit=info["units"], better=better, detail_col=None)
-pts["tt_l2"] = [f"Rank {int(r)} of {len(ranking)} (1 = best)" if r == r else "" for r in focused.dropna(subset=["lat", "lon"]).sort_values("trust_code")["rank"]]
-deck = mapview.build_deck(pts, None, mapview.ENGLAND_VIEW, basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0", labels=c.present)
-st.pydeck_chart(deck, key="metric_map", height=480, alt=f"Map of {len(pts)} trusts coloured by {metric_id}; the ranked chart and table below hold the same values.")
+pts = mapview.value_points(
+    focused, "value", label=metric_id, unit=info["units"], better=better, detail_col=None
+)
+pts["tt_l2"] = [
+    f"Rank {int(r)} of {len(ranking)} (1 = best)" if r == r else ""
+    for r in focused.dropna(subset=["lat", "lon"]).sort_values("trust_code")["rank"]
+]
+deck = mapview.build_deck(
+    pts,
+    None,
+    mapview.ENGLAND_VIEW,
+    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
+    labels=c.present,
+)
+st.pydeck_chart(
+    deck,
+    key="metric_map",
+    height=480,
+    alt=f"Map of {len(pts)} trusts coloured by {metric_id}; the ranked chart and table below hold the same values.",
+)
 st.caption(f"Darker blue = better end ({better} is better). Hover a trust for its value and rank.")
 
-st.subheader("Ranked, with the median and quartiles")
+st.header("Ranked, with the median and quartiles")
 med, lq, uq = info["median"], info["lower_quartile"], info["upper_quartile"]
 chart_df = focused.assign(label=focused["trust_name"] + " (" + focused["trust_code"] + ")")
 bars = (
     alt.Chart(chart_df)
     .mark_bar(color=ui.NHS_BLUE)
     .encode(
-        y=alt.Y("label:N", sort=alt.EncodingSortField("rank"), title=None, axis=alt.Axis(labelLimit=300)),
+        y=alt.Y(
+            "label:N", sort=alt.EncodingSortField("rank"), title=None, axis=alt.Axis(labelLimit=300)
+        ),
         x=alt.X("value:Q", title=f"{metric_id} ({info['units']})"),
-        tooltip=[alt.Tooltip("label:N", title="Trust"), alt.Tooltip("value:Q", title="Value"), alt.Tooltip("rank:Q", title="Rank")],
+        tooltip=[
+            alt.Tooltip("label:N", title="Trust"),
+            alt.Tooltip("value:Q", title="Value"),
+            alt.Tooltip("rank:Q", title="Rank"),
+        ],
     )
 )
 rules = []
-for v, name, dash in ((med, "median", []), (lq, "lower quartile", [4, 3]), (uq, "upper quartile", [4, 3])):
+for v, name, dash in (
+    (med, "median", []),
+    (lq, "lower quartile", [4, 3]),
+    (uq, "upper quartile", [4, 3]),
+):
     if v == v:
-        rules.append(alt.Chart({"values": [{"v": v, "name": name}]}).mark_rule(color=ui.NHS_TEXT, strokeDash=dash, strokeWidth=2).encode(x="v:Q", tooltip=["name:N", "v:Q"]))
-st.altair_chart(alt.layer(bars, *rules).properties(height=max(200, 14 * len(chart_df))), width="stretch")
-st.caption("Solid line: median of the trust type; dashed: lower and upper quartiles (as published).")
+        rules.append(
+            alt.Chart({"values": [{"v": v, "name": name}]})
+            .mark_rule(color=ui.NHS_TEXT, strokeDash=dash, strokeWidth=2)
+            .encode(x="v:Q", tooltip=["name:N", "v:Q"])
+        )
+st.altair_chart(
+    alt.layer(bars, *rules).properties(height=max(200, 14 * len(chart_df))), width="stretch"
+)
+st.caption(
+    "Solid line: median of the trust type; dashed: lower and upper quartiles (as published)."
+)
 st.dataframe(
     focused[["rank", "trust_name", "trust_code", "value", "score", "region_name"]].rename(
-        columns={"rank": "Rank (1 = best)", "trust_name": "Trust", "trust_code": "ODS code", "value": f"Value ({info['units']})", "score": "Score (1 best - 4 worst)", "region_name": "NHS region"}
+        columns={
+            "rank": "Rank (1 = best)",
+            "trust_name": "Trust",
+            "trust_code": "ODS code",
+            "value": f"Value ({info['units']})",
+            "score": "Score (1 best - 4 worst)",
+            "region_name": "NHS region",
+        }
     ),
     hide_index=True,
     width="stretch",

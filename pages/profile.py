@@ -14,16 +14,25 @@ from pages import _shared
 store, c = _shared.page_context()
 version = _shared.store_version()
 prep = _shared.prepared(version, c.trust_type, c.quarter)
-view = explorer.league_view(prep, store.trusts, c.weights, financial_override=c.financial_override, segment_method=c.segment_method)
+view = explorer.league_view(
+    prep,
+    store.trusts,
+    c.weights,
+    financial_override=c.financial_override,
+    segment_method=c.segment_method,
+)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 
 st.title("Trust profile")
 _shared.param_notices()
 
-towns = store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
+towns = (
+    store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
+)
 search_label = {
-    code: f"{row.trust_name} ({code})" + (f", {towns.get(code)}" if isinstance(towns.get(code), str) and towns.get(code) else "")
+    code: f"{row.trust_name} ({code})"
+    + (f", {towns.get(code)}" if isinstance(towns.get(code), str) and towns.get(code) else "")
     for code, row in by_code.iterrows()
 }
 
@@ -43,13 +52,19 @@ st.selectbox(
 )
 code = c.trust
 if not code or code not in by_code.index:
-    st.info(f"Choose a trust above, in the sidebar, or by clicking it on the map. {len(view)} {label.lower()} in {c.quarter}.")
+    st.info(
+        f"Choose a trust above, in the sidebar, or by clicking it on the map. {len(view)} {label.lower()} in {c.quarter}."
+    )
     st.stop()
 
 t = by_code.loc[code]
 st.header(f"{t['trust_name']} ({code})")
 _shared.weights_banner(prep, c)
-place = " · ".join(str(x) for x in (t.get("region_name"), t.get("icb23_name"), t.get("lad_name")) if isinstance(x, str))
+place = " · ".join(
+    str(x)
+    for x in (t.get("region_name"), t.get("icb23_name"), t.get("lad_name"))
+    if isinstance(x, str)
+)
 st.caption(f"{t['trust_subtype']} · {place} · located by {t.get('located_by', 'n/a')}")
 
 subtypes = prep.trusts.set_index("trust_code")["trust_subtype"]
@@ -74,16 +89,32 @@ compare = col_b.selectbox(
 )
 
 # ------------------------------------------------------------------ headline
-iv = _shared.intervals(version, c.trust_type, c.quarter, c.weights.to_json(), c.financial_override, c.segment_method, ui.UNCERTAINTY_SPREAD.default).set_index("trust_code")
-gaps = scoring.segment_gaps(prep, c.weights, segment_method=c.segment_method, financial_override=c.financial_override).set_index("trust_code")
+iv = _shared.intervals(
+    version,
+    c.trust_type,
+    c.quarter,
+    c.weights.to_json(),
+    c.financial_override,
+    c.segment_method,
+    ui.UNCERTAINTY_SPREAD.default,
+).set_index("trust_code")
+gaps = scoring.segment_gaps(
+    prep, c.weights, segment_method=c.segment_method, financial_override=c.financial_override
+).set_index("trust_code")
 
 
 def headline(code: str) -> None:
     r = by_code.loc[code]
     seg_shown = r["final_segment"] if r["final_segment"] == 5 else r["segment"]
     m1, m2, m3 = st.columns(3)
-    m1.metric("Segment", ui.segment_style(seg_shown).label, help=ui.segment_style(seg_shown).meaning)
-    m2.metric(f"League position of {len(view)}", f"{r['rank']}", delta=f"{int(r['rank_change'])} vs official" if r["rank_change"] else None)
+    m1.metric(
+        "Segment", ui.segment_style(seg_shown).label, help=ui.segment_style(seg_shown).meaning
+    )
+    m2.metric(
+        f"League position of {len(view)}",
+        f"{r['rank']}",
+        delta=f"{int(r['rank_change'])} vs official" if r["rank_change"] else None,
+    )
     m3.metric("Average score (1 best - 4 worst)", f"{r['average_score']:.2f}")
     i = iv.loc[code]
     st.write(
@@ -127,7 +158,9 @@ if peers:
     dom_rows[f"Peer median ({len(peers)})"] = dom.loc[[p for p in peers if p in dom.index]].median()
 dom_rows[f"{label} median"] = dom.median()
 st.dataframe(pd.DataFrame(dom_rows).T.round(2), width="stretch")
-st.caption("Mean of the trust's metric scores in each domain (1 best - 4 worst), with the current item weights.")
+st.caption(
+    "Mean of the trust's metric scores in each domain (1 best - 4 worst), with the current item weights."
+)
 
 # ------------------------------------------------------------------ metrics: spine chart + table
 st.subheader("Each metric against the trust type")
@@ -138,27 +171,65 @@ else:
     tm = tm.assign(metric=tm["metric_id"] + " " + tm["description"].str.slice(0, 60))
     if compare:
         other = _shared.trust_metrics(version, c.trust_type, c.quarter, compare, tuple(peers))
-        tm = tm.merge(other[["metric_id", "value", "pos_value"]].rename(columns={"value": "compare_value", "pos_value": "pos_compare"}), on="metric_id", how="left")
+        tm = tm.merge(
+            other[["metric_id", "value", "pos_value"]].rename(
+                columns={"value": "compare_value", "pos_value": "pos_compare"}
+            ),
+            on="metric_id",
+            how="left",
+        )
     y = alt.Y("metric:N", sort=list(tm["metric"]), title=None, axis=alt.Axis(labelLimit=420))
     x_scale = alt.Scale(domain=[0, 1])
-    band = alt.Chart(tm).mark_bar(height=10, color=ui.NHS_PALE_GREY, stroke=ui.NHS_MID_GREY).encode(
-        y=y, x=alt.X("pos_lower_quartile:Q", scale=x_scale, title="Position in the trust type (worst - best →)"), x2="pos_upper_quartile:Q"
+    band = (
+        alt.Chart(tm)
+        .mark_bar(height=10, color=ui.NHS_PALE_GREY, stroke=ui.NHS_MID_GREY)
+        .encode(
+            y=y,
+            x=alt.X(
+                "pos_lower_quartile:Q",
+                scale=x_scale,
+                title="Position in the trust type (worst - best →)",
+            ),
+            x2="pos_upper_quartile:Q",
+        )
     )
-    median = alt.Chart(tm).mark_tick(color=ui.NHS_TEXT, thickness=2, size=14).encode(y=y, x="pos_median:Q")
+    median = (
+        alt.Chart(tm)
+        .mark_tick(color=ui.NHS_TEXT, thickness=2, size=14)
+        .encode(y=y, x="pos_median:Q")
+    )
     layers = [band, median]
     if peers:
-        layers.append(alt.Chart(tm).mark_point(shape="diamond", filled=True, size=70, color=ui.NHS_WARM_YELLOW, stroke=ui.NHS_TEXT).encode(y=y, x="pos_peer_median:Q"))
+        layers.append(
+            alt.Chart(tm)
+            .mark_point(
+                shape="diamond", filled=True, size=70, color=ui.NHS_WARM_YELLOW, stroke=ui.NHS_TEXT
+            )
+            .encode(y=y, x="pos_peer_median:Q")
+        )
     layers.append(
         alt.Chart(tm)
         .mark_point(filled=True, size=110, color=ui.NHS_BLUE, stroke=ui.NHS_TEXT, strokeWidth=1)
         .encode(
             y=y,
             x="pos_value:Q",
-            tooltip=[alt.Tooltip("description:N", title="Metric"), alt.Tooltip("value:Q", title="Value"), alt.Tooltip("units:N", title="Units"), alt.Tooltip("median:Q", title="Type median"), alt.Tooltip("rank:Q", title="Rank (1 = best)")],
+            tooltip=[
+                alt.Tooltip("description:N", title="Metric"),
+                alt.Tooltip("value:Q", title="Value"),
+                alt.Tooltip("units:N", title="Units"),
+                alt.Tooltip("median:Q", title="Type median"),
+                alt.Tooltip("rank:Q", title="Rank (1 = best)"),
+            ],
         )
     )
     if compare:
-        layers.append(alt.Chart(tm).mark_point(shape="square", filled=True, size=80, color=ui.NHS_DARK_PINK, stroke=ui.NHS_TEXT).encode(y=y, x="pos_compare:Q"))
+        layers.append(
+            alt.Chart(tm)
+            .mark_point(
+                shape="square", filled=True, size=80, color=ui.NHS_DARK_PINK, stroke=ui.NHS_TEXT
+            )
+            .encode(y=y, x="pos_compare:Q")
+        )
     st.altair_chart(alt.layer(*layers).properties(height=24 * len(tm) + 40), width="stretch")
     st.caption(
         "Spine chart: grey bar = middle half of the trust type (quartiles), black tick = median, blue dot = this trust"
@@ -192,24 +263,55 @@ for q in quarters:
     pq = _shared.prepared(version, c.trust_type, q)
     off = scoring.official_table(pq).set_index("trust_code")
     if code in off.index:
-        trend.append({"quarter": q, "official_rank": off.loc[code, "rank"], "average_score": off.loc[code, "average_score"], "segment": off.loc[code, "segment"], "trusts": len(off)})
+        trend.append(
+            {
+                "quarter": q,
+                "official_rank": off.loc[code, "rank"],
+                "average_score": off.loc[code, "average_score"],
+                "segment": off.loc[code, "segment"],
+                "trusts": len(off),
+            }
+        )
 trend_df = pd.DataFrame(trend)
 if len(trend_df) >= 2:
     chart = (
         alt.Chart(trend_df)
         .mark_line(point=True, color=ui.NHS_BLUE)
-        .encode(x=alt.X("quarter:N", sort=quarters, title="Quarter"), y=alt.Y("official_rank:Q", scale=alt.Scale(reverse=True), title="Official league position (1 = best)"))
+        .encode(
+            x=alt.X("quarter:N", sort=quarters, title="Quarter"),
+            y=alt.Y(
+                "official_rank:Q",
+                scale=alt.Scale(reverse=True),
+                title="Official league position (1 = best)",
+            ),
+        )
     )
     st.altair_chart(chart, width="stretch")
-st.dataframe(trend_df.rename(columns={"quarter": "Quarter", "official_rank": "Official rank", "average_score": "Average score", "segment": "Segment", "trusts": "Trusts ranked"}), hide_index=True, width="stretch")
+st.dataframe(
+    trend_df.rename(
+        columns={
+            "quarter": "Quarter",
+            "official_rank": "Official rank",
+            "average_score": "Average score",
+            "segment": "Segment",
+            "trusts": "Trusts ranked",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 if len(trend_df) < 2:
-    st.caption("The store holds one quarter for this trust; add later releases with `python -m league_atlas add-release` to see a trend.")
+    st.caption(
+        "The store holds one quarter for this trust; add later releases with `python -m league_atlas add-release` to see a trend."
+    )
 
 # ------------------------------------------------------------------ context
 st.subheader("Staff-attraction and area context")
 ctx = store.context_table()
 if ctx is None or code not in set(ctx["trust_code"]):
-    st.info("No context proxies in the store for this trust (build the store with the context sources in the mirror).")
+    st.info(
+        "No context proxies in the store for this trust (build the store with the context sources in the mirror)."
+    )
 else:
     from league_atlas.context import proxies
 
@@ -221,6 +323,23 @@ else:
             continue
         v = row[key]
         pct = float((same_type[key] < v).mean()) if pd.notna(v) else np.nan
-        recs.append({"Proxy": meta.label, "Value": v, "Units": meta.unit, "Percentile among the type": pct, "Direction": meta.direction_label, "Source": meta.source, "Period": meta.period})
-    st.dataframe(pd.DataFrame(recs), hide_index=True, width="stretch", column_config={"Percentile among the type": st.column_config.NumberColumn(format="percent")})
+        recs.append(
+            {
+                "Proxy": meta.label,
+                "Value": v,
+                "Units": meta.unit,
+                "Percentile among the type": pct,
+                "Direction": meta.direction_label,
+                "Source": meta.source,
+                "Period": meta.period,
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(recs),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Percentile among the type": st.column_config.NumberColumn(format="percent")
+        },
+    )
 st.caption(ui.ATTRIBUTION)

@@ -279,23 +279,23 @@ def index_for_view(
 def value_label(key: str) -> tuple[str, str, str]:
     """(label, unit, direction words) for a proxy key or the index column."""
     if key == proxies.INDEX_COLUMN:
-        return (
-            "Staff-attraction index",
-            "weighted mean of directed z-scores (SD units)",
-            proxies.MORE,
-        )
+        return "Staff-attraction index", "SD units", proxies.MORE
     p = proxies.PROXIES[key]
     return p.label, p.unit, p.direction_label
 
 
-def ramp_colours(values: pd.Series) -> list[str]:
-    """Hex colours on the NHS sequential ramp (light = low, dark = high); grey when missing."""
+MISSING_FILL = ui.NHS_WHITE  # drawn hollow (transparent fill, grey ring): not a ramp colour
+MISSING_LINE = ui.NHS_MID_GREY
+
+
+def ramp_colours(values: pd.Series) -> list[str | None]:
+    """Hex colours on the NHS sequential ramp (light = low, dark = high); None when missing."""
     v = pd.to_numeric(values, errors="coerce").astype(float)
     lo, hi = v.min(), v.max()
-    out = []
+    out: list[str | None] = []
     for x in v:
         if not np.isfinite(x):
-            out.append(ui.NHS_GREY_5)
+            out.append(None)
         else:
             out.append(ui.interpolate(ui.SEQUENTIAL, 0.0 if hi == lo else (x - lo) / (hi - lo)))
     return out
@@ -312,7 +312,7 @@ def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:
             t = i / (n_stops - 1)
             x = lo + t * (hi - lo)
             rows.append({"colour": ui.interpolate(ui.SEQUENTIAL, t), "text": f"{x:.3g} {unit}"})
-    rows.append({"colour": ui.NHS_GREY_5, "text": "no value"})
+    rows.append({"colour": "transparent", "text": "no value (hollow ring)"})
     out = pd.DataFrame(rows)
     out.attrs.update(label=label, unit=unit, direction=direction)
     return out
@@ -320,15 +320,15 @@ def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:
 
 def value_points(points: pd.DataFrame, joined: pd.DataFrame, key: str) -> pd.DataFrame:
     """Trust points (mapview.trust_points) recoloured by a proxy or the index, with the value
-    in the tooltip; trusts with no value keep a pale grey fill and say so."""
+    in the tooltip; trusts with no value are hollow grey rings and say so."""
     label, unit, _ = value_label(key)
     vals = joined.set_index("trust_code")[key].reindex(points["trust_code"])
     vals = pd.to_numeric(vals, errors="coerce").astype(float).reset_index(drop=True)
     out = points.copy()
     colours = ramp_colours(vals)
-    out["fill"] = [ui.rgba(c) for c in colours]
-    out["line"] = [ui.rgba(ui.NHS_DARK_GREY if np.isfinite(x) else ui.NHS_MID_GREY) for x in vals]
-    out["line_width"] = 1
+    out["fill"] = [ui.rgba(MISSING_FILL, 0) if c is None else ui.rgba(c) for c in colours]
+    out["line"] = [ui.rgba(MISSING_LINE if c is None else ui.NHS_DARK_GREY) for c in colours]
+    out["line_width"] = [2 if c is None else 1 for c in colours]
     out["radius"] = 3500
     out["tt_l3"] = [
         f"{label}: {x:.3g} {unit}" if np.isfinite(x) else f"{label}: no value" for x in vals

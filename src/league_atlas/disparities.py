@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from league_atlas import presentation as ui
 from league_atlas.errors import LeagueAtlasError
 
 # geography -> (code column, name column, what the area is called)
@@ -719,17 +720,8 @@ def area_legend(stat, n_stops: int = 5) -> pd.DataFrame:
 
 def legend_html(title: str, stops: pd.DataFrame, note: str = "") -> str:
     """An always-visible legend: a swatch and its value text for every stop (colour never alone)."""
-    from html import escape
-
-    parts = [
-        f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
-        f'<span aria-hidden="true" style="display:inline-block;width:18px;height:14px;'
-        f'background:{escape(str(c))};border:1px solid #425563;margin-right:5px"></span>'
-        f"{escape(str(t))}</span>"
+    items = [
+        ui.LegendItem(str(c), ui.NHS_DARK_GREY, str(t), round=False)
         for c, t in zip(stops["colour"], stops["text"], strict=True)
     ]
-    extra = f'<div style="color:#425563">{escape(note)}</div>' if note else ""
-    return (
-        f'<div role="list" aria-label="{escape(title)} legend" style="font-family:Arial;'
-        f'font-size:14px;line-height:1.8"><b>{escape(title)}</b><br/>{"".join(parts)}{extra}</div>'
-    )
+    return ui.legend_html(items, title=title, note=note)

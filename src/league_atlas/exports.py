@@ -382,3 +382,27 @@ def release_summary(
         "Notes": "; ".join(info.notes) or "none",
         "sha256": info.sha256,
     }
+
+
+RELEASE_COLUMNS = {
+    "file": "File",
+    "kind": "Kind",
+    "quarters": "Quarters",
+    "trust_types": "Trust types",
+    "rows": "Rows",
+    "trusts": "Trusts",
+    "supplies": "Supplies",
+    "superseded": "Superseded by a later file",
+    "origin": "Added by",
+    "added_at": "Added at",
+}
+
+
+def release_table(release_rows: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """The store's releases for display, added files under the name they were uploaded with."""
+    names = {e.get("sha256"): e.get("file") for e in manifest.get("added_releases") or []}
+    out = release_rows.copy()
+    if "sha256" in out:
+        out["file"] = [names.get(h) or f for h, f in zip(out["sha256"], out["file"], strict=True)]
+    cols = [c for c in RELEASE_COLUMNS if c in out]
+    return out[cols].rename(columns=RELEASE_COLUMNS)

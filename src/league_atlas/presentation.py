@@ -27,6 +27,7 @@ NHS_MID_GREY = "#768692"
 NHS_PALE_GREY = "#E8EDEE"
 NHS_GREY_5 = "#F0F4F5"
 NHS_TEXT = "#212B32"
+NHS_SECONDARY_TEXT = "#4C6272"  # NHS secondary text colour: 6.4:1 on white
 NHS_WHITE = "#FFFFFF"
 NHS_DARK_PINK = "#7C2855"
 NHS_WARM_YELLOW = "#FFB81C"
@@ -240,3 +241,53 @@ def rank_change_arrow(change: float | int | None) -> str:
     if c < 0:
         return f"▼ {-c}"
     return "= 0"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry: a swatch (fill and outline) and the words beside it."""
+
+    fill: str
+    outline: str
+    text: str
+    bold: str = ""  # a short label shown first in bold, e.g. "S1"
+    round: bool = True
+
+
+def legend_html(items: list[LegendItem], *, title: str = "", note: str = "") -> str:
+    """An always-visible HTML legend (a labelled list, so screen readers announce each entry).
+
+    All text is escaped: labels can come from data files.
+    """
+    from html import escape
+
+    parts = []
+    for it in items:
+        shape = "border-radius:50%;" if it.round else ""
+        bold = f"<b>{escape(it.bold)}</b>&nbsp;" if it.bold else ""
+        parts.append(
+            '<span role="listitem" style="display:inline-flex;align-items:center;margin-right:14px">'
+            f'<span aria-hidden="true" style="display:inline-block;width:16px;height:16px;{shape}'
+            f'background:{escape(it.fill)};border:2px solid {escape(it.outline)};margin-right:6px"></span>'
+            f"{bold}{escape(it.text)}</span>"
+        )
+    head = f"<b>{escape(title)}</b><br/>" if title else ""
+    tail = f'<div style="color:{NHS_SECONDARY_TEXT}">{escape(note)}</div>' if note else ""
+    label = escape(title or "Legend")
+    return (
+        f'<div class="la-legend" style="font-family:Arial;font-size:15px;line-height:1.9">{head}'
+        f'<div role="list" aria-label="{label}">{"".join(parts)}</div>{tail}</div>'
+    )
+
+
+def segment_legend_items() -> list[LegendItem]:
+    """The S1-S5 legend: swatch with its outline, label, and the meaning at the ends of the scale."""
+    return [
+        LegendItem(
+            s.fill,
+            s.outline,
+            s.meaning.split(":", 1)[-1].strip() if s.segment in (1, 4, 5) else "",
+            bold=s.label,
+        )
+        for s in SEGMENTS.values()
+    ]

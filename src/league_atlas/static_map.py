@@ -253,6 +253,8 @@ def map_figure(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     if 0 < len(located) <= MAX_S_LABELS:
         names = len(located) <= MAX_NAME_LABELS
         labels = [

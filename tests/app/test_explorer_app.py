@@ -33,7 +33,7 @@ def test_every_page_renders(app, page):
 def test_map_page_has_table_behind_map_and_marks_unplaced(app):
     app.run()
     assert not app.exception
-    assert any(s.value == "Table behind the map" for s in app.subheader)
+    assert any(s.value == "Table behind the map" for s in app.header)
     table = app.dataframe[-1].value
     assert len(table) == 7
     assert (table["On map"] == "not on map").sum() == 1  # RDD has no location
@@ -78,7 +78,7 @@ def test_url_parameters_restore_the_state(app):
     assert app.selectbox(key="level").value == "region"
     assert app.selectbox(key="area").value == "E40000003"
     assert app.title[0].value.endswith("in London, Q1 2025/26")
-    assert any(s.value.startswith("Made-up Hospitals 2") for s in app.subheader)  # trust details
+    assert any(s.value.startswith("Made-up Hospitals 2") for s in app.header)  # trust details
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def test_clicking_a_trust_on_the_map_opens_its_details(server, page, real_store_
     )
     i = int(np.argmax(np.where(inside, d.min(axis=1), -1)))
     target = acute.iloc[i]
-    heading = page.locator("h3").filter(has_text=f"({target.trust_code})")
+    heading = page.locator("h2").filter(has_text=f"({target.trust_code})")
     for _ in range(5):  # deck.gl attaches its click handler once the first frame has drawn
         page.mouse.click(canvas["x"] + xy[i, 0], canvas["y"] + xy[i, 1])
         try:

@@ -21,7 +21,15 @@ def test_real_store_is_complete(real_store_dir):
     assert counts == {"icb23": 42, "icb26": 36, "nhs_region": 7, "lad": 296}
     assert st.quarters("acute") == ["Q1 2025/26"]
     # Region codes are the 2024 boundary codes (East of England E40000013, North West E40000014).
-    assert set(acute["region_code"]) == {"E40000003", "E40000005", "E40000006", "E40000011", "E40000012", "E40000013", "E40000014"}
+    assert set(acute["region_code"]) == {
+        "E40000003",
+        "E40000005",
+        "E40000006",
+        "E40000011",
+        "E40000012",
+        "E40000013",
+        "E40000014",
+    }
     assert acute["icb23_code"].nunique() == 42 and acute["icb26_code"].nunique() == 36
 
 

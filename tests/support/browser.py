@@ -85,7 +85,7 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_function(
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
                    const busy = s && s.innerText.includes('Running');
-                   const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
+                   const skeletons = document.querySelectorAll('[data-testid="stSkeleton"], [data-stale="true"], [data-testid="stSpinner"]').length;
                    const widgets = document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSlider"], [data-testid="stMain"] h1').length;
                    return !busy && skeletons === 0 && widgets > 0; }""",
         timeout=timeout,

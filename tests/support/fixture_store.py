@@ -24,3 +24,23 @@ def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
     monkeypatch.setenv(store.LAYERS_ENV, str(LAYERS))
     store.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
     return data_dir
+
+
+def build_context_fixture_store(data_dir: Path, monkeypatch) -> Path:
+    """The made-up store plus every made-up context source (tests/fixtures/context), with a staff
+    survey that covers the made-up trusts so the trust-level proxies have values."""
+    from fixtures.context import workbooks as wb
+
+    wb.build_raw(data_dir)
+    orgs = {
+        code: (
+            f"Made-up Hospitals {i + 1} NHS Trust",
+            "Acute and Acute & Community Trusts",
+            6.0 + 0.2 * i,
+            {q: (30.0 + 3 * i + (i % 3), 10.0 + (i * 7) % 5, 500) for q in wb.QUESTIONS},
+        )
+        for i, code in enumerate(TRUST_CODES)
+    }
+    wb.write_nss(sources.raw_file(data_dir, "nss_2024"), orgs)
+    # The geo fixtures (copied over the context ones) keep the places stage on its own layers.
+    return build_fixture_store(data_dir, monkeypatch)

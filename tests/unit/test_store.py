@@ -64,7 +64,9 @@ def test_add_release_supersedes_same_quarter_and_records_it(data_dir, tmp_path):
     assert rel.drop(index=info.release_id)["supplies"].eq("").all()
     assert after.manifest["added_releases"][0]["sha256"] == info.sha256
     # A new quarter adds to the store instead.
-    q2 = nf.write_release(tmp_path / "q2.csv", nf.make_trusts(seed=12, codes=TRUST_CODES), quarter="Q2 2025/26")
+    q2 = nf.write_release(
+        tmp_path / "q2.csv", nf.make_trusts(seed=12, codes=TRUST_CODES), quarter="Q2 2025/26"
+    )
     store.add_release(data_dir, q2, progress=lambda m: None)
     assert store.open_store(data_dir).quarters("acute") == ["Q1 2025/26", "Q2 2025/26"]
     # The version a reader opened before is still on disk (the last versions are kept).
@@ -72,13 +74,17 @@ def test_add_release_supersedes_same_quarter_and_records_it(data_dir, tmp_path):
 
 
 BAD = {
-    "missing column": lambda good: good.decode("utf-8-sig").replace(",Value,", ",Amount,", 1).encode(),
+    "missing column": lambda good: (
+        good.decode("utf-8-sig").replace(",Value,", ",Amount,", 1).encode()
+    ),
     "non-numeric": lambda good: good.replace(b",2.", b",two.", 1),
     "unknown trust type": lambda good: good.replace(b"Acute trust", b"Hospice", 1),
     "duplicate rows": lambda good: good + good.split(b"\r\n", 2)[1] + b"\r\n",
     "empty": lambda good: b"",
     "truncated": lambda good: good[: len(good) // 2],
-    "wrong encoding": lambda good: good.decode("utf-8-sig").replace("Made-up", "Hôpital").encode("cp1252"),
+    "wrong encoding": lambda good: (
+        good.decode("utf-8-sig").replace("Made-up", "Hôpital").encode("cp1252")
+    ),
     "huge binary": lambda good: b"\x00\x01" * 100_000,
 }
 
@@ -129,7 +135,10 @@ def test_trusts_command_csv(data_dir):
 
 def test_staleness_follows_code_and_added_releases(data_dir, monkeypatch):
     manifest = json.loads((data_dir / "store" / "manifest.json").read_text())
-    manifest["sources"] = {sid: {"origin": "mirror", "files": {f.name: f.sha256 for f in s.files}} for sid, s in store.catalogue().items()}
+    manifest["sources"] = {
+        sid: {"origin": "mirror", "files": {f.name: f.sha256 for f in s.files}}
+        for sid, s in store.catalogue().items()
+    }
     (store.store_dir_path(data_dir) / "manifest.json").write_text(json.dumps(manifest))
     assert store.is_stale(data_dir) == (False, "store is up to date")
     monkeypatch.setattr(store, "code_fingerprint", lambda: "something-else")
