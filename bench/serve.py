@@ -11,6 +11,13 @@ launcher patches two Streamlit internals before handing over to the normal `stre
 One JSON line per run goes to `$BENCH_RUN_LOG`. With `$BENCH_PROFILE_DIR` set, each script body is
 also run under cProfile and its stats are dumped there (`run-<n>.pstats`), for the breakdown.
 Nothing here changes what the app does; without the variables it is a plain `streamlit run`.
+
+`$BENCH_WHATIF` (comma-separated) switches on experiments that measure a proposed fix before it is
+made in the app's own files. They are never on for the headline figures:
+- `compact_deck`: pydeck serialises the map spec without indentation (`indent=2` is its default);
+- `no_jupyter_probe`: pydeck's per-Deck probe for the Jupyter widget (a failing `import
+  ipywidgets` on every `pdk.Deck(...)`) answers once and is remembered;
+- `no_post_gc`: Streamlit's `runner.postScriptGC` (a full `gc.collect(2)` after every run) is off.
 """
 
 from __future__ import annotations
@@ -25,6 +32,35 @@ import time
 
 RUN_LOG_ENV = "BENCH_RUN_LOG"
 PROFILE_ENV = "BENCH_PROFILE_DIR"
+WHATIF_ENV = "BENCH_WHATIF"
+WHATIFS = ("compact_deck", "no_jupyter_probe", "no_post_gc")
+
+
+def _whatif(names: set[str]) -> list[str]:
+    """Apply the named experiments; return the streamlit CLI flags some of them need."""
+    import functools
+    import json
+
+    flags = []
+    if "compact_deck" in names:
+        from pydeck.bindings import json_tools
+
+        def compact(obj):
+            return json.dumps(
+                obj, sort_keys=True, default=json_tools.default_serialize, separators=(",", ":")
+            )
+
+        json_tools.serialize = compact
+    if "no_jupyter_probe" in names:
+        from pydeck.bindings import deck
+
+        deck.has_jupyter_extra = functools.cache(deck.has_jupyter_extra)
+    if "no_post_gc" in names:
+        flags += ["--runner.postScriptGC", "false"]
+    unknown = names - set(WHATIFS)
+    if unknown:
+        raise SystemExit(f"unknown {WHATIF_ENV} experiment(s): {', '.join(sorted(unknown))}")
+    return flags
 
 
 def _install() -> None:
@@ -95,9 +131,11 @@ def _install() -> None:
 
 def main() -> None:
     _install()
+    names = {n for n in os.environ.get(WHATIF_ENV, "").split(",") if n}
+    flags = _whatif(names) if names else []
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", *sys.argv[1:], *flags]
     sys.exit(cli.main())
 
 

@@ -94,7 +94,7 @@ def _pptx(
         ),
         method=exports.method_lines(
             c.weights,
-            cut_points=", ".join(f"{x:.3f}" for x in cp.cut) + f" (from the {cp.source})",
+            cut_points=", ".join(f"{x:.3f}" for x in cp.cut) + f"; read from the {cp.source}",
             changes=exports.method_changes(
                 financial_override=c.financial_override, segment_method=c.segment_method
             ),

@@ -91,7 +91,7 @@ joined[proxies.INDEX_COUNT_COLUMN] = (
 )
 
 # ------------------------------------------------------------------ map
-st.subheader("Map")
+st.header("Map")
 options = [proxies.INDEX_COLUMN, *proxies.PROXIES]
 label_of = {k: adjustment.value_label(k)[0] for k in options}
 key = st.selectbox(
@@ -150,7 +150,7 @@ with st.expander("Values on the map as a table"):
     )
 
 # ------------------------------------------------------------------ index
-st.subheader("Staff-attraction index")
+st.header("Staff-attraction index")
 chosen = ", ".join(f"{proxies.PROXIES[k].label} x{w:g}" for k, w in index_weights.items())
 need = min(proxies.DEFAULT_MIN_PRESENT, len(index_weights))
 n_index = int(joined[proxies.INDEX_COLUMN].notna().sum())
@@ -187,7 +187,7 @@ index_table = (
 with st.expander("Index by trust", expanded=False):
     st.dataframe(index_table, hide_index=True, width="stretch", key="index_table")
 
-st.subheader("Performance against the index")
+st.header("Performance against the index")
 scatter = joined.dropna(subset=[proxies.INDEX_COLUMN, "average_score"])
 try:
     line = disparities.fit_line(scatter[proxies.INDEX_COLUMN], scatter["average_score"])
@@ -243,7 +243,7 @@ else:
         "above."
     )
 
-st.subheader("Each proxy against the average score")
+st.header("Each proxy against the average score")
 corr_keys = [k for k in proxies.PROXIES if k in joined.columns] + [proxies.INDEX_COLUMN]
 ct = disparities.correlation_table(joined, corr_keys, {**label_of})
 st.dataframe(
@@ -283,7 +283,7 @@ st.caption(
 )
 
 # ------------------------------------------------------------------ context-adjusted league
-st.subheader("Context-adjusted league (beside the official one)")
+st.header("Context-adjusted league (beside the official one)")
 available = [k for k in proxies.PROXIES if k in joined.columns and joined[k].notna().any()]
 x_keys = st.multiselect(
     "Context proxies in the model",
@@ -424,7 +424,7 @@ else:
             )
 
 # ------------------------------------------------------------------ metadata
-st.subheader("About the proxies")
+st.header("About the proxies")
 cov = proxies.coverage(context, view["trust_code"])
 meta = proxies.proxy_table(periods, context.attrs.get("join") or "catchment", cov)
 st.dataframe(

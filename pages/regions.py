@@ -141,7 +141,7 @@ st.pydeck_chart(
 st.caption("Hover an area for its figures. The table below has every number on the map.")
 
 # ------------------------------------------------------------------ headline figures
-st.subheader("London and South East against the rest of England")
+st.header("London and South East against the rest of England")
 d = rep.difference
 if d is None:
     st.info(" ".join(n for n in rep.notes if n.startswith("London")) or "Not computed.")
@@ -238,7 +238,7 @@ else:
         "Table alternative: the metrics above and the region table below."
     )
 
-st.subheader("Score against distance from central London")
+st.header("Score against distance from central London")
 dist = rep.distance
 if dist is None:
     ctx_missing = context_table(version) is None
@@ -333,7 +333,7 @@ else:
             width="stretch",
         )
 
-st.subheader("How much of the variation lies between areas?")
+st.header("How much of the variation lies between areas?")
 var = rep.variance
 if var is None:
     st.info(" ".join(n for n in rep.notes if n.startswith("variance")))
@@ -348,7 +348,7 @@ else:
     st.write(var.describe())
 
 # ------------------------------------------------------------------ table
-st.subheader(f"By {geo_labels[geography]}")
+st.header(f"By {geo_labels[geography]}")
 shown = table[[*table.columns[1:], "area_code"]].rename(columns=disparities.SUMMARY_LABELS)
 if c.focus.code and c.focus.column == code_col:
     shown.insert(0, "In focus", ["yes" if a == c.focus.code else "" for a in table["area_code"]])

@@ -26,6 +26,7 @@ SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 TABLE_ROWS = 15  # at most; fewer when long names wrap
 TABLE_COLUMNS = 7
 FONT = "Arial"
+BOLD = 1.08  # bold Arial is about this much wider than regular
 # Columns a slide table prefers, by their display labels (first found in each group wins).
 SLIDE_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("Rank (current weights)", "Rank", "Official rank"),
@@ -85,10 +86,16 @@ def fit_size(
     *,
     sizes=(18, 16, 14, 12, 11, 10),
     gap_pt: float = 10,
+    bullet: str = "•  ",
 ) -> int:
-    """The largest type size at which the paragraphs fit the box (word-wrapped, with gaps)."""
+    """The largest type size at which the paragraphs fit the box (word-wrapped, with gaps).
+
+    Bold text is about 8% wider than the regular metrics measured here, hence the margin.
+    """
     for size in sizes:
-        lines = sum(_lines("•  " + plain_text(p), width_in - 0.2, size) for p in paragraphs)
+        lines = sum(
+            _lines(bullet + plain_text(p), (width_in - 0.2) / BOLD, size) for p in paragraphs
+        )
         if lines * size * 1.2 / 72 + len(paragraphs) * gap_pt / 72 + 0.1 <= height_in:
             return size
     return sizes[-1]
@@ -178,9 +185,11 @@ def table_layout(
     pad = 0.2
     need = []
     for j, c in enumerate(cols):
-        head = max(text_width_in(w, size_pt) for w in str(c).split()) + pad
+        # Headers are bold (about 8% wider) and may wrap onto two lines.
+        head = max(text_width_in(w, size_pt) for w in str(c).split()) * BOLD + pad
+        half = text_width_in(str(c), size_pt) * BOLD / 2 + pad
         cells = [text_width_in(r[j], size_pt) + pad for r in body] or [0.0]
-        need.append(max(head, text_width_in(str(c), size_pt) / 2 + pad, max(cells)))
+        need.append(max(head, half * 1.15, max(cells)))
     total = sum(need)
     if total > width_in:  # squeeze the widest column (the trust name) first
         widest = max(range(len(need)), key=need.__getitem__)
@@ -188,13 +197,15 @@ def table_layout(
     widths = [w * width_in / sum(need) for w in need]
     line = size_pt * 1.2 / 72
 
-    def height(cells: list[str]) -> float:
+    def height(cells: list[str], bold: bool = False) -> float:
+        scale = BOLD if bold else 1.0
         return (
-            max(_lines(t, w - pad, size_pt) for t, w in zip(cells, widths, strict=True)) * line
+            max(_lines(t, (w - pad) / scale, size_pt) for t, w in zip(cells, widths, strict=True))
+            * line
             + 0.08
         )
 
-    heights = [height([str(c) for c in cols])]
+    heights = [height([str(c) for c in cols], bold=True)]
     for r in body:
         h = height(r)
         if sum(heights) + h > height_in:
@@ -271,11 +282,11 @@ def build_pptx(
     _box(
         s,
         Inches(0.7),
-        Inches(0.8),
+        Inches(0.6),
         Inches(12),
-        Inches(1.6),
+        Inches(1.45),
         [title],
-        size=36,
+        size=fit_size([title], 12, 1.45, sizes=(36, 32, 28, 24, 20), gap_pt=0, bullet=""),
         bold=True,
         colour=ui.NHS_WHITE,
     )
@@ -351,6 +362,7 @@ def build_pptx(
     # 4. Key messages
     s = prs.slides.add_slide(blank)
     _title(s, "Key messages", official=official, stamp=stamp)
+    size = fit_size(messages, 12.1, 5.5, sizes=(20, 18, 16, 14, 12))
     _box(
         s,
         Inches(0.6),
@@ -358,34 +370,44 @@ def build_pptx(
         Inches(12.1),
         Inches(5.5),
         list(messages),
-        size=18,
+        size=size,
         bullets=True,
     )
 
-    # 5. Method and sources
+    # 5. Method and sources: the method on top, every source's attribution below
     s = prs.slides.add_slide(blank)
     _title(s, "Method and sources", official=official, stamp=stamp)
+    size = fit_size(method, 12.1, 2.3, sizes=(16, 14, 12, 11, 10))
     _box(
-        s, Inches(0.6), Inches(1.2), Inches(12.1), Inches(2.9), list(method), size=14, bullets=True
+        s,
+        Inches(0.6),
+        Inches(1.15),
+        Inches(12.1),
+        Inches(2.3),
+        list(method),
+        size=size,
+        bullets=True,
     )
     _box(
         s,
         Inches(0.6),
-        Inches(4.2),
+        Inches(3.5),
         Inches(12.1),
         Inches(0.4),
         ["Sources and licences"],
         size=14,
         bold=True,
     )
+    credits = [*attributions, stamp.data_dates]
+    size = fit_size(credits, 12.1, 3.0, sizes=(12, 11, 10, 9, 8, 7), gap_pt=0, bullet="")
     _box(
         s,
         Inches(0.6),
-        Inches(4.55),
+        Inches(3.85),
         Inches(12.1),
-        Inches(2.4),
-        [*attributions, stamp.data_dates],
-        size=9,
+        Inches(3.0),
+        credits,
+        size=size,
         colour=ui.NHS_DARK_GREY,
     )
 

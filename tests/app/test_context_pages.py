@@ -91,7 +91,7 @@ def test_regions_page_geography_control(app):
     assert not app.exception
     icbs = _table_with(app, "Trusts")
     assert icbs["Trusts"].sum() == len(TRUST_CODES) and len(icbs) != n_regions
-    assert any("ICB (April 2023" in s.value for s in app.subheader)
+    assert any("ICB (April 2023" in s.value for s in app.header)
 
 
 def test_regions_page_reacts_to_the_sidebar_weights(app):
