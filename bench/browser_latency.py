@@ -98,25 +98,14 @@ def classify_frame(payload: bytes | str) -> tuple[str, int]:
     """(kind, size) of one websocket frame: map, table, cached-ref, finished or other."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+    from bench.wsclient import classify
+
     if isinstance(payload, str):
         return "text", len(payload.encode())
-    n = len(payload)
     try:
-        msg = ForwardMsg.FromString(payload)
+        return classify(ForwardMsg.FromString(payload)), len(payload)
     except Exception:  # noqa: BLE001 - not a ForwardMsg: count it, do not guess
-        return "other", n
-    kind = msg.WhichOneof("type")
-    if kind == "ref_hash":
-        return "cached-ref", n
-    if kind == "script_finished":
-        return "finished", n
-    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-        el = msg.delta.new_element.WhichOneof("type")
-        if el == "deck_gl_json_chart":
-            return "map", n
-        if el in ("dataframe", "table"):
-            return "table", n
-    return "other", n
+        return "other", len(payload)
 
 
 @dataclass

@@ -67,3 +67,44 @@ def measure(server: Server, data_dir, *, moves: int = 30, page: str = "") -> dic
         "first_run_client_ms": round(first[0].elapsed_ms, 1),
         "errors": errors,
     }
+
+
+async def _layer_bytes(url: str, query: dict[str, str], move: tuple[str, float]) -> dict:
+    c = StreamlitClient(url, query=dict(query))
+    await c.connect()
+    try:
+        first = await c.run()
+        c.slider(*move)
+        moved = await c.run()
+        return {"first": first, "moved": moved, "query": dict(c.query)}
+    finally:
+        await c.close()
+
+
+def map_bytes_by_layer(server: Server, data_dir) -> list[dict]:
+    """Bytes of the map element the map page sends on a weight change, for each boundary layer.
+
+    Each layer is opened from a link (`?layer=<label>`, as a shared URL would), then one weight
+    moves to a new value; the deck.gl element of that rerun is what a user's browser receives.
+    """
+    from league_atlas import presentation as ui
+    from league_atlas import store
+
+    ids = store.open_store(data_dir).boundary_ids()
+    move = fresh_states(domain_labels(data_dir), 1)[0]
+    out = []
+    for layer_id, label in ui.BOUNDARY_LAYERS.items():
+        if layer_id not in ids:
+            continue
+        r = asyncio.run(_layer_bytes(server.url, {"layer": label}, move))
+        moved = r["moved"]
+        out.append(
+            {
+                "layer": layer_id,
+                "label": label,
+                "map_bytes": moved.kinds.get("map", 0),
+                "rerun_bytes": moved.bytes,
+                "errors": moved.exceptions + ([] if moved.status == "ok" else [moved.status]),
+            }
+        )
+    return out

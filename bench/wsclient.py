@@ -23,6 +23,24 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
+def classify(msg: ForwardMsg) -> str:
+    """What a ForwardMsg carries: map (deck.gl JSON), table (Arrow), cached-ref, finished, other."""
+    kind = msg.WhichOneof("type")
+    if kind == "ref_hash":
+        return "cached-ref"
+    if kind == "script_finished":
+        return "finished"
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        el = msg.delta.new_element.WhichOneof("type")
+        if el == "deck_gl_json_chart":
+            return "map"
+        if el in ("dataframe", "table"):
+            return "table"
+        if el == "exception":
+            return "exception"
+    return "other"
+
+
 @dataclass
 class RunResult:
     """One script run as the client saw it."""
@@ -31,7 +49,8 @@ class RunResult:
     bytes: int
     messages: int
     exceptions: list[str]
-    status: str  # "ok", "timeout", "rerun" (stopped early for a newer run)
+    status: str  # "ok", "timeout", or "status-<n>" for another script_finished status
+    kinds: dict[str, int] = field(default_factory=dict)  # bytes by kind (see classify_frame)
 
 
 @dataclass
@@ -102,6 +121,9 @@ class StreamlitClient:
             self.cached.add(fm.hash)
         kind = fm.WhichOneof("type")
         if kind == "navigation":
+            # The page this run showed: the browser names it in every later rerun, and the
+            # server treats a rerun without it as a fresh visit (widget changes then get lost).
+            self.page_hash = fm.navigation.page_script_hash or self.page_hash
             for p in fm.navigation.app_pages:
                 self.pages[p.url_pathname] = p.page_script_hash
                 if p.is_default:
@@ -126,6 +148,7 @@ class StreamlitClient:
         await self.ws.send(self._back_msg())
         nbytes = nmsg = 0
         exceptions: list[str] = []
+        kinds: dict[str, int] = {}
         deadline = t0 + self.timeout_s
         while True:
             left = deadline - time.perf_counter()
@@ -140,6 +163,8 @@ class StreamlitClient:
             nbytes += len(data)
             nmsg += 1
             fm = ForwardMsg.FromString(data)
+            kind = classify(fm)
+            kinds[kind] = kinds.get(kind, 0) + len(data)
             self._read(fm, exceptions)
             if fm.WhichOneof("type") == "script_finished":
                 status = fm.script_finished
@@ -151,4 +176,5 @@ class StreamlitClient:
                     nmsg,
                     exceptions,
                     "ok" if status == ForwardMsg.FINISHED_SUCCESSFULLY else f"status-{status}",
+                    kinds,
                 )

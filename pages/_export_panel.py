@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from league_atlas import deck_export, explorer, exports, scoring, static_map
+from league_atlas import deck_export, explorer, exports, provenance, scoring, static_map
 from league_atlas import presentation as ui
 from league_atlas import store as store_mod
 from pages import _shared
@@ -99,7 +99,7 @@ def _pptx(
                 financial_override=c.financial_override, segment_method=c.segment_method
             ),
         ),
-        attributions=exports.used_attributions(_store.manifest),
+        attributions=provenance.used_attributions(_store.manifest),
         stamp=stamp,
     )
 

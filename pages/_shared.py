@@ -32,7 +32,7 @@ def store_version() -> str | None:
     return link.resolve().name if (link / "manifest.json").is_file() else None
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _store(version: str, base: str) -> store.Store:
     return store.open_store(paths.Path(base))
 
@@ -42,12 +42,12 @@ def current_store() -> store.Store | None:
     return _store(version, str(data_dir())) if version else None
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=24)
 def prepared(version: str, trust_type: str, quarter: str) -> scoring.Prepared:
     return scoring.prepare(current_store().metrics, trust_type, quarter)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def boundary(version: str, layer: str):
     return current_store().boundary(layer)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from league_atlas import exports
 from league_atlas import presentation as ui
+from league_atlas import provenance
 from pages import _shared
 
 store, _ = _shared.page_context()
@@ -44,7 +44,7 @@ st.write(
     "whether the copy League Atlas read is byte-for-byte the publisher's file, and when it was "
     "fetched. Optional context sources are used only on the context pages."
 )
-table = exports.sources_table(m)
+table = provenance.sources_table(m)
 first = ["Source", "Publisher", "Licence", "Fetched", "Mirror copy vs publisher's"]
 st.dataframe(
     table[first + [c for c in table.columns if c not in first]],
@@ -62,8 +62,8 @@ st.write(
     f"Every map, table and export carries this attribution: {ui.ATTRIBUTION} Each source's own "
     "attribution line follows."
 )
-with st.expander(f"Attribution lines of the {len(exports.used_attributions(m))} sources used"):
-    for line in exports.used_attributions(m):
+with st.expander(f"Attribution lines of the {len(provenance.used_attributions(m))} sources used"):
+    for line in provenance.used_attributions(m):
         st.text(line)
 
 st.header("How NHS England builds the tables")

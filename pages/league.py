@@ -75,27 +75,28 @@ seg_change = np.where(
     ],
     "",
 )
+official_segment = [
+    ui.segment_style(s).label
+    for s in shown["official_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+]
+final_segment = [
+    ("S5" if s == 5 else "")
+    for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+]
+# Official and re-weighted side by side: rank, segment and score pairs, then what moved it.
 table = pd.DataFrame(
     {
-        "Official rank": shown["official_rank"],
-        "Official segment": [
-            ui.segment_style(s).label
-            for s in shown["official_segment"]
-            .astype("Float64")
-            .to_numpy(dtype=float, na_value=np.nan)
-        ],
-        "Official score": shown["official_average_score"].round(2),
         "Trust": shown["trust_name"],
         "ODS code": shown["trust_code"],
+        "Official rank": shown["official_rank"],
         "Rank (current weights)": shown["rank"],
         "Rank change": shown["rank_change_text"],
+        "Official segment": official_segment,
         "Segment (current weights)": shown["segment_label"],
         "Segment change": seg_change,
+        "Official score": shown["official_average_score"].round(2),
         "Score (current weights)": shown["average_score"].round(3),
-        "Final segment (5 = RSP)": [
-            ("S5" if s == 5 else "")
-            for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        ],
+        "Final segment (5 = RSP)": final_segment,
         "What moved it": shown["drivers"],
         "NHS region": shown.get("region_name"),
         "On map": shown["on_map"].map({True: "yes", False: "not on map"}),
@@ -114,7 +115,9 @@ st.caption(
     f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under the current weights. Segment changes are highlighted and written out."
 )
 st.dataframe(
-    table.style.apply(_highlight, axis=1),
+    table.style.apply(_highlight, axis=1).format(
+        {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"}, na_rep=""
+    ),
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * len(table), 560),
@@ -152,11 +155,12 @@ iv = _shared.intervals(
     c.segment_method,
     spread,
 )
+rank_shift = iv.attrs.get("mean_abs_rank_shift", float("nan"))  # merge drops attrs
 iv = iv.merge(shown[["trust_code", "trust_name", "segment_label"]], on="trust_code")
 st.write(
     f"{ui.UNCERTAINTY_DRAWS:,} draws of the weights around the current ones (±{spread:.0%} each). Each bar runs from the 5th to "
     f"the 95th percentile rank; the dot is the median. Average absolute rank shift: "
-    f"{iv.attrs.get('mean_abs_rank_shift', float('nan')):.1f} places."
+    f"{rank_shift:.1f} places."
 )
 if len(iv):
     chart_df = iv.assign(

@@ -145,23 +145,26 @@ if c.trust and c.trust in set(view["trust_code"]):
         st.write(f"What moved it under these weights: {t['drivers']} (score change; + is worse)")
 
 st.header("Table behind the map")
-table = shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"}))
+MAP_TABLE_COLUMNS = [
+    "rank",
+    "trust_name",
+    "trust_code",
+    "segment_label",
+    "average_score",
+    "official_rank",
+    "rank_change_text",
+    "region_name",
+    "icb23_name",
+    "on_map",
+]
+table = _shared.table_for_display(
+    shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
+        "rank"
+    ),
+    MAP_TABLE_COLUMNS,
+).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
 st.dataframe(
-    _shared.table_for_display(
-        table.sort_values("rank"),
-        [
-            "rank",
-            "trust_name",
-            "trust_code",
-            "segment_label",
-            "average_score",
-            "official_rank",
-            "rank_change_text",
-            "region_name",
-            "icb23_name",
-            "on_map",
-        ],
-    ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"}),
+    table,
     hide_index=True,
     width="stretch",
     column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},
@@ -173,11 +176,7 @@ export_panel(
     controls=c,
     store=store,
     title=narrative.active_title(shown, c.trust_type, c.quarter, where),
-    table=_shared.table_for_display(
-        table.sort_values("rank"),
-        ["rank", "trust_name", "trust_code", "segment_label", "average_score", "official_rank"]
-        + ["rank_change_text", "region_name", "icb23_name", "on_map"],
-    ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"}),
+    table=table,
     where=where,
     key="map",
 )

@@ -13,8 +13,8 @@ import os
 import pandas as pd
 import streamlit as st
 
-from league_atlas import exports
 from league_atlas import presentation as ui
+from league_atlas import provenance
 from league_atlas import store as store_mod
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.schema import TRUST_TYPES
@@ -110,7 +110,7 @@ if st.button(
         status.update(label="Release added", state="complete", expanded=False)
         # Cached data and resources are keyed by the store version, which has just changed,
         # so the rerun (sidebar included) reads the new store.
-        st.session_state["_upload_done"] = exports.release_summary(
+        st.session_state["_upload_done"] = provenance.release_summary(
             info, old_manifest, result.manifest
         )
         st.rerun()
@@ -120,5 +120,5 @@ if store.releases.empty:
     st.info("No releases in the store yet.")
 else:
     st.dataframe(
-        exports.release_table(store.releases, store.manifest), hide_index=True, width="stretch"
+        provenance.release_table(store.releases, store.manifest), hide_index=True, width="stretch"
     )

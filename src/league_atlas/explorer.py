@@ -95,6 +95,15 @@ def league_view(
     return out.sort_values("trust_code").reset_index(drop=True)
 
 
+def shown_segment(view: pd.DataFrame) -> pd.Series:
+    """The segment a reader sees: 5 for Recovery Support Programme trusts, else the adjusted 1-4
+    (the league position still uses the adjusted segment)."""
+    seg = view["segment"].astype("Float64")
+    if "final_segment" in view:
+        seg = seg.mask(view["final_segment"].astype("Float64").eq(5).fillna(False), 5.0)
+    return seg
+
+
 def in_focus(view: pd.DataFrame, focus: Focus) -> pd.DataFrame:
     """Rows of the view inside the focus area (all rows for England)."""
     if focus.column is None or not focus.code:

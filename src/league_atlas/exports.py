@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from league_atlas import explorer, releases, sources
+from league_atlas import explorer, provenance
 from league_atlas import presentation as ui
+from league_atlas.explorer import shown_segment
 from league_atlas.weights import Weights
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -124,11 +125,6 @@ class Stamp:
         )
 
 
-def _fetched_on(manifest: dict, source_id: str) -> str:
-    entry = (manifest.get("sources") or {}).get(source_id) or {}
-    return str(entry.get("fetched_at", ""))[:10]
-
-
 def reporting_periods(metrics: pd.DataFrame, trust_type: str, quarter: str, top: int = 3) -> str:
     """The metric reporting periods behind one table, most common first (as published)."""
     m = metrics[(metrics["trust_type"] == trust_type) & (metrics["quarter"] == quarter)]
@@ -162,7 +158,7 @@ def make_stamp(
             continue
         r = rows.iloc[0]
         when = (
-            _fetched_on(manifest, r["source_id"])
+            provenance.fetched_on(manifest, r["source_id"])
             if r.get("origin") == "catalogue"
             else str(r.get("added_at", ""))[:10]
         )
@@ -200,13 +196,14 @@ def _region_of(view: pd.DataFrame) -> pd.Series:
     return name.fillna("region unknown")
 
 
-def shown_segment(view: pd.DataFrame) -> pd.Series:
-    """The segment a trust is drawn with: 5 for the Recovery Support Programme, else 1-4."""
-    seg = view["segment"].astype("Float64")
-    if "final_segment" in view:
-        fin = view["final_segment"].astype("Float64")
-        seg = seg.mask(fin.eq(5).fillna(False), 5.0)
-    return seg
+def s5_note(view: pd.DataFrame) -> str:
+    """Where the segment-5 trusts sit in segments 1-4 (which their league position still uses)."""
+    seg = shown_segment(view)
+    under = view.loc[seg.eq(5).fillna(False), "segment"].astype("Float64").dropna().astype(int)
+    parts = [f"{n} in S{k}" for k, n in sorted(under.value_counts().items())]
+    if not parts:
+        return "their segment 1-4 is not known."
+    return "in segments 1-4 they are " + ", ".join(parts) + ", which sets their league position."
 
 
 def key_messages(
@@ -244,7 +241,8 @@ def key_messages(
     s5 = int(counts.get(5.0, 0))
     if s5:
         out.append(
-            f"{s5} trust(s) in the Recovery Support Programme (segment 5, intensive support)."
+            f"{s5} trust(s) in the Recovery Support Programme (segment 5, intensive support); "
+            + s5_note(view)
         )
     if "financial_override" in view and "segment_unadjusted" in view:
         unadj = view["segment_unadjusted"].astype("Float64")
@@ -310,99 +308,3 @@ def method_lines(
     if changes:
         lines.append(f"Method changed ({NOT_OFFICIAL}): {', '.join(changes)}.")
     return lines
-
-
-# ------------------------------------------------------------------ provenance (About, uploads)
-
-
-def sources_table(manifest: dict) -> pd.DataFrame:
-    """One row per catalogued source: publisher, licence, address, mirror fidelity, fetch date."""
-    fetched = manifest.get("sources") or {}
-    rows = []
-    for s in sources.catalogue().values():
-        entry = fetched.get(s.id) or {}
-        rows.append(
-            {
-                "Source": s.title,
-                "Publisher": s.publisher,
-                "Licence": s.licence,
-                "Official address": s.official_url or s.landing_page,
-                "Mirror copy vs publisher's": s.mirror_vs_official,
-                "Fetched": str(entry.get("fetched_at", ""))[:10] or "not fetched",
-                "Copy from": entry.get("origin", "") or "",
-                "Used for": s.kind.replace("_", " "),
-                "Required": "yes" if s.required else "no (optional context)",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def used_attributions(manifest: dict) -> list[str]:
-    """Distinct attribution lines of the sources this store was built from (catalogue order)."""
-    present = set((manifest.get("sources") or {}).keys())
-    seen: dict[str, None] = {}
-    for s in sources.catalogue().values():
-        if not present or s.id in present:
-            seen.setdefault(s.attribution, None)
-    return list(seen)
-
-
-def _supplies(manifest: dict) -> dict[str, str]:
-    """'Q1 2025/26 acute' -> the file that supplies it, from a manifest's release rows."""
-    out = {}
-    for r in manifest.get("releases", []):
-        for g in str(r.get("supplies", "")).split(", "):
-            if g:
-                out[g] = r["file"]
-    return out
-
-
-def release_summary(
-    info: releases.ReleaseInfo, old_manifest: dict, new_manifest: dict
-) -> dict[str, str]:
-    """What an added release brought: counts, what it now supplies and what it replaced."""
-    mine = next((r for r in new_manifest.get("releases", []) if r.get("sha256") == info.sha256), {})
-    supplies = [g for g in str(mine.get("supplies", "")).split(", ") if g]
-    before = _supplies(old_manifest)
-    replaced = [
-        f"{g} (was {before[g]})" for g in supplies if g in before and before[g] != info.file
-    ]
-    new_groups = [g for g in supplies if g not in before]
-    return {
-        "File": info.file,
-        "Kind": "metric data" if info.kind == "metrics" else "league table",
-        "Rows": f"{info.rows:,}",
-        "Trusts": f"{info.trusts:,}",
-        "Quarters": ", ".join(info.quarters),
-        "Trust types": ", ".join(info.trust_types),
-        "Quarter read from": info.quarter_from or "file",
-        "Now supplies": ", ".join(supplies) or "nothing (a later file supplies the same quarters)",
-        "New in the store": ", ".join(new_groups) or "none",
-        "Supersedes": ", ".join(replaced) or "nothing",
-        "Notes": "; ".join(info.notes) or "none",
-        "sha256": info.sha256,
-    }
-
-
-RELEASE_COLUMNS = {
-    "file": "File",
-    "kind": "Kind",
-    "quarters": "Quarters",
-    "trust_types": "Trust types",
-    "rows": "Rows",
-    "trusts": "Trusts",
-    "supplies": "Supplies",
-    "superseded": "Superseded by a later file",
-    "origin": "Added by",
-    "added_at": "Added at",
-}
-
-
-def release_table(release_rows: pd.DataFrame, manifest: dict) -> pd.DataFrame:
-    """The store's releases for display, added files under the name they were uploaded with."""
-    names = {e.get("sha256"): e.get("file") for e in manifest.get("added_releases") or []}
-    out = release_rows.copy()
-    if "sha256" in out:
-        out["file"] = [names.get(h) or f for h, f in zip(out["sha256"], out["file"], strict=True)]
-    cols = [c for c in RELEASE_COLUMNS if c in out]
-    return out[cols].rename(columns=RELEASE_COLUMNS)

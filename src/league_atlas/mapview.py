@@ -16,6 +16,7 @@ import pandas as pd
 import pydeck as pdk
 
 from league_atlas import presentation as ui
+from league_atlas.explorer import shown_segment
 
 TRUST_LAYER_ID = "trusts"
 BOUNDARY_LAYER_ID = "boundaries"
@@ -50,17 +51,13 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
     out = pd.DataFrame({"trust_code": df["trust_code"], "trust_name": df["trust_name"]})
     out["lon"] = df["lon"].round(5)
     out["lat"] = df["lat"].round(5)
-    shown = (
-        df["final_segment"].where(df["final_segment"].eq(5), df["segment"])
-        if "final_segment" in df
-        else df["segment"]
-    )
-    styles = [ui.segment_style(s) for s in shown]
+    shown = shown_segment(df)
+    styles = [ui.segment_style(s) for s in shown.to_numpy(dtype=float, na_value=np.nan)]
     out["fill"] = [ui.rgba(s.fill) for s in styles]
     out["line"] = [ui.rgba(s.outline) for s in styles]
     out["line_width"] = [s.outline_width for s in styles]
     out["seg_label"] = [s.label for s in styles]
-    out["radius"] = np.where(shown.eq(5), 4200, 3500)
+    out["radius"] = np.where(shown.eq(5).fillna(False), 4200, 3500)
     out["tt_title"] = df["trust_name"] + " (" + df["trust_code"] + ")"
     seg_txt = [
         f"Segment {s.label}" + (" (Recovery Support Programme)" if s.segment == 5 else "")

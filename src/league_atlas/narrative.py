@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 
 from league_atlas import presentation as ui
+from league_atlas.explorer import shown_segment
 
 
 def _segment_counts(view: pd.DataFrame) -> dict[int, int]:
-    seg = view["segment"].dropna().astype(int)
-    return {k: int((seg == k).sum()) for k in (1, 2, 3, 4)}
+    seg = shown_segment(view).dropna().astype(int)
+    return {k: int((seg == k).sum()) for k in (1, 2, 3, 4, 5)}
 
 
 def active_title(view: pd.DataFrame, trust_type: str, quarter: str, where: str = "England") -> str:
@@ -25,7 +26,7 @@ def active_title(view: pd.DataFrame, trust_type: str, quarter: str, where: str =
     counts = _segment_counts(view)
     n4 = counts[4]
     by_region = (
-        view[view["segment"] == 4].groupby("region_name").size().sort_values(ascending=False)
+        view[shown_segment(view) == 4].groupby("region_name").size().sort_values(ascending=False)
         if "region_name" in view
         else pd.Series(dtype=int)
     )
@@ -33,8 +34,9 @@ def active_title(view: pd.DataFrame, trust_type: str, quarter: str, where: str =
         top = by_region[by_region == by_region.iloc[0]]
         names = " and ".join(top.index.tolist())
         return f"{names} hold{'s' if len(top) == 1 else ''} {int(top.sum())} of the {n4} {label} in segment 4, {quarter}"
-    share = (counts[3] + counts[4]) / max(len(view), 1)
-    return f"{counts[3] + counts[4]} of {len(view)} {label} in {where} are in segment 3 or 4 ({share:.0%}), {quarter}"
+    broad = counts[3] + counts[4] + counts[5]
+    share = broad / max(len(view), 1)
+    return f"{broad} of {len(view)} {label} in {where} are in segment 3, 4 or 5 ({share:.0%}), {quarter}"
 
 
 def focus_summary(
@@ -46,15 +48,15 @@ def focus_summary(
         return [f"{where} has no {label} in this release."]
     n, n_all = len(view_focus), len(view_all)
     c_f, c_a = _segment_counts(view_focus), _segment_counts(view_all)
-    share_f = (c_f[3] + c_f[4]) / n
-    share_a = (c_a[3] + c_a[4]) / max(n_all, 1)
+    share_f = (c_f[3] + c_f[4] + c_f[5]) / n
+    share_a = (c_a[3] + c_a[4] + c_a[5]) / max(n_all, 1)
     med_f = float(view_focus["rank"].astype(float).median())
     med_a = float(view_all["rank"].astype(float).median())
     lines = [
         f"{where} has {n} of England's {n_all} {label}: "
         + ", ".join(f"{v} in S{k}" for k, v in c_f.items() if v)
         + ".",
-        f"{share_f:.0%} of them are in segment 3 or 4, against {share_a:.0%} across England.",
+        f"{share_f:.0%} of them are in segment 3, 4 or 5, against {share_a:.0%} across England.",
         f"Their median league position is {med_f:.0f} (England's median is {med_a:.0f}; 1 is best).",
     ]
     best = view_focus.sort_values("rank").iloc[0]

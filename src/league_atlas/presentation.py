@@ -240,7 +240,7 @@ def rank_change_arrow(change: float | int | None) -> str:
         return f"▲ {c}"
     if c < 0:
         return f"▼ {-c}"
-    return "= 0"
+    return "0"  # a plain zero: "= 0" would read as a formula in a spreadsheet
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from functools import cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from pyproj import Transformer
 
 from league_atlas import presentation as ui
-from league_atlas.exports import plain_text, shown_segment
+from league_atlas.exports import plain_text, s5_note, shown_segment
 
 SIZE_PX = (1600, 1000)
 DPI = 100
@@ -111,6 +112,26 @@ def _place_labels(ax, xy, labels: list[str], *, right_half: float, halo) -> None
             if not any(box.overlaps(b) for b in placed):
                 break
         placed.append(t.get_window_extent(renderer))
+
+
+def _label_spot(geom, xy: tuple[np.ndarray, np.ndarray], n: int = 24) -> tuple[float, float]:
+    """A point inside an area, as far as possible from its trusts and its edge (for a label)."""
+    x0, y0, x1, y1 = geom.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    cand = shapely.points(gx.ravel(), gy.ravel())
+    inside = shapely.contains(geom, cand)
+    if not inside.any():
+        p = geom.representative_point()
+        return p.x, p.y
+    cand = cand[inside]
+    cx, cy = shapely.get_x(cand), shapely.get_y(cand)
+    edge = shapely.distance(geom.boundary, cand)
+    if len(xy[0]):
+        d = np.hypot(cx[:, None] - xy[0][None, :], cy[:, None] - xy[1][None, :]).min(axis=1)
+    else:
+        d = np.full(len(cand), np.inf)
+    best = int(np.argmax(np.minimum(d, 1.5 * edge)))
+    return float(cx[best]), float(cy[best])
 
 
 def _fit(bounds, ratio: float):
@@ -236,11 +257,11 @@ def map_figure(
         )
     if 0 < len(areas_bng) <= 10 and not zoomed:  # name the regions on an England map
         for _, a in areas_bng.iterrows():
-            p = a.geometry.representative_point()
+            lx, ly = _label_spot(a.geometry, xy)
             t = _text(
                 ax,
-                p.x,
-                p.y,
+                lx,
+                ly,
                 a["name"],
                 fontsize=10,
                 color=ui.NHS_DARK_GREY,
@@ -313,6 +334,8 @@ def map_figure(
             )
         yy -= 0.1
     notes = ["Darker blue = broader range of challenges (NHS England's segments 1-4)."]
+    if (seg == 5).any():
+        notes.append("S5 trusts: " + s5_note(located))
     if n_context:
         lg.scatter(
             [0.04], [yy], s=40, color=ui.NHS_MID_GREY, alpha=0.7, linewidths=0, clip_on=False

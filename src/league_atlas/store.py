@@ -16,6 +16,8 @@ build (or add-release) leaves the previous store loadable and byte-for-byte unch
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -133,6 +135,21 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     df.to_parquet(path, index=False, engine="pyarrow")
 
 
+@contextlib.contextmanager
+def writer_lock(data_dir: Path):
+    """One writer at a time per data folder (two uploads, or a build during an upload, queue up).
+
+    Readers never need it: they follow the store link, which only ever points at a whole version.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".writer.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def build(
     data_dir: Path,
     mirror: Path | None = None,
@@ -141,6 +158,17 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Fetch what is missing, then build and atomically publish a new store version."""
+    with writer_lock(data_dir):
+        return _build(data_dir, mirror, fetch_missing=fetch_missing, progress=progress)
+
+
+def _build(
+    data_dir: Path,
+    mirror: Path | None,
+    *,
+    fetch_missing: bool,
+    progress: Callable[[str], None] | None,
+) -> BuildResult:
     from league_atlas import boundaries, places  # heavy geo imports only when building
 
     say = _say(progress)
@@ -341,6 +369,13 @@ def add_release(
     )
     if not (store_dir(data_dir) / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no store to add to under {data_dir}; run {BUILD_COMMAND} first")
+    with writer_lock(data_dir):
+        result = _merge_release(data_dir, rel, data, label, quarter, trust_type, progress)
+    return rel.info, result
+
+
+def _merge_release(data_dir, rel, data, label, quarter, trust_type, progress) -> BuildResult:
+    """Stage the file in raw/releases/, rebuild without fetching; roll the raw side back on error."""
     added = _added_dir(data_dir)
     added.mkdir(parents=True, exist_ok=True)
     stored_as = f"{rel.info.sha256[:16]}-{Path(label).name}"
@@ -364,7 +399,7 @@ def add_release(
     old_registry_bytes = registry_path.read_bytes() if registry_path.is_file() else None
     atomic.write_text(registry_path, json.dumps(new_registry, indent=2))
     try:
-        result = build(data_dir, None, fetch_missing=False, progress=progress)
+        result = _build(data_dir, None, fetch_missing=False, progress=progress)
     except BaseException:
         # Roll the raw side back so the next build sees exactly what it saw before.
         if old_registry_bytes is None:
@@ -374,7 +409,7 @@ def add_release(
         if not existed:
             target.unlink(missing_ok=True)
         raise
-    return rel.info, result
+    return result
 
 
 # ---------------------------------------------------------------- reading

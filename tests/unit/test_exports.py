@@ -16,7 +16,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from league_atlas import deck_export, explorer, exports, scoring, static_map, store
+from league_atlas import deck_export, explorer, exports, provenance, scoring, static_map, store
 from league_atlas import presentation as ui
 from league_atlas.releases import ReleaseInfo
 from league_atlas.weights import Weights
@@ -176,7 +176,7 @@ def test_png_has_fixed_size_and_segment_colours(fixture_store, prep):
     px = np.asarray(img.convert("RGB"))[
         int(h - box.y1) : int(h - box.y0), int(box.x0) : int(box.x1)
     ]
-    drawn = exports.shown_segment(view[view["on_map"]])
+    drawn = explorer.shown_segment(view[view["on_map"]])
     present = sorted(int(s) for s in drawn.dropna().unique())
     assert 5 in present and len(present) >= 2, "the made-up release has S5 and another segment"
     for s in present:
@@ -260,7 +260,7 @@ def _deck(fixture_store, prep, weights=None, title="Acute trusts in England, Q1 
         table=_table(view),
         messages=msgs,
         method=method,
-        attributions=exports.used_attributions(fixture_store.manifest),
+        attributions=provenance.used_attributions(fixture_store.manifest),
         stamp=stamp,
     )
     return Presentation(io.BytesIO(data)), view
@@ -335,7 +335,7 @@ def test_key_messages_count_segments_regions_and_movers(fixture_store, prep):
     msgs = exports.key_messages(
         view, where="England", type_label="Acute trusts", quarter=QUARTER, official=False
     )
-    seg = exports.shown_segment(view)
+    seg = explorer.shown_segment(view)
     counts = ", ".join(f"S{k} {int((seg == k).sum())}" for k in range(1, 6))
     assert msgs[0] == f"{len(view)} acute trusts in England, {QUARTER} (current weights): {counts}."
     if (seg == 4).any():
@@ -343,6 +343,10 @@ def test_key_messages_count_segments_regions_and_movers(fixture_store, prep):
         region = s4["region_name"].fillna(s4["region_label"]).value_counts()
         lead = f"{region.index[0]} holds the most segment-4 trusts: {region.iloc[0]} of {len(s4)}"
         assert any(m.startswith(lead) for m in msgs), msgs
+    s5 = view[seg == 5]
+    assert len(s5) == 1  # the made-up release puts its last trust in the RSP
+    rsp = next(m for m in msgs if "Recovery Support Programme" in m)
+    assert rsp.startswith("1 trust(s)") and f"1 in S{int(s5['segment'].iloc[0])}" in rsp
     moved = view[view["rank_change"].fillna(0) != 0]
     assert len(moved), "the re-weighting moves the made-up trusts"
     top = explorer.moved_most(view, 1).iloc[0]
@@ -387,12 +391,12 @@ def test_sources_table_has_every_catalogue_source_with_its_fetch_date():
     cat = sources.catalogue()
     first = next(iter(cat))
     manifest = {"sources": {first: {"fetched_at": "2026-01-02T03:04:05+00:00", "origin": "mirror"}}}
-    t = exports.sources_table(manifest)
+    t = provenance.sources_table(manifest)
     assert len(t) == len(cat)
     assert t.iloc[0]["Fetched"] == "2026-01-02" and t.iloc[0]["Copy from"] == "mirror"
     assert (t.iloc[1:]["Fetched"] == "not fetched").all()
     assert set(t["Licence"]) == {s.licence for s in cat.values()}
-    assert exports.used_attributions(manifest) == [cat[first].attribution]
+    assert provenance.used_attributions(manifest) == [cat[first].attribution]
 
 
 def test_release_summary_says_what_it_supersedes():
@@ -417,7 +421,7 @@ def test_release_summary_says_what_it_supersedes():
             },
         ]
     }
-    s = exports.release_summary(info, old, new)
+    s = provenance.release_summary(info, old, new)
     assert s["Supersedes"] == "Q1 2025/26 acute (was old.csv)"
     assert s["New in the store"] == "Q2 2025/26 acute"
     assert s["Rows"] == "10" and s["Trusts"] == "5" and s["Quarters"] == "Q1 2025/26, Q2 2025/26"
@@ -448,6 +452,6 @@ def test_release_table_shows_the_uploaded_name():
         }
     )
     manifest = {"added_releases": [{"sha256": "b" * 64, "file": "upload.csv"}]}
-    t = exports.release_table(rows, manifest)
+    t = provenance.release_table(rows, manifest)
     assert list(t["File"]) == ["catalogued.csv", "upload.csv"]
     assert list(t.columns) == ["File", "Quarters", "Added by"]

@@ -36,7 +36,7 @@ def test_missing_segment_has_explicit_state():
 def test_rank_change_arrow_words_not_colour():
     assert ui.rank_change_arrow(3) == "▲ 3"
     assert ui.rank_change_arrow(-2) == "▼ 2"
-    assert ui.rank_change_arrow(0) == "= 0"
+    assert ui.rank_change_arrow(0) == "0"
     assert ui.rank_change_arrow(float("nan")) == ""
 
 
