@@ -32,8 +32,8 @@ from bench.common import Server
 INIT_SCRIPT = """
 (() => {
   if (window.__bench) return;
-  const b = window.__bench = {t0: null, finished: [], messages: 0, bytes: 0};
-  document.addEventListener('keydown', () => { b.t0 = performance.now(); }, true);
+  const b = window.__bench = {t0: null, first: null, finished: [], messages: 0, bytes: 0};
+  document.addEventListener('keydown', () => { b.t0 = performance.now(); b.first = null; }, true);
   // Walk the top-level fields of a ForwardMsg (protobuf wire format); true when it is
   // script_finished (field 6, varint) = FINISHED_SUCCESSFULLY (0).
   const finishedOk = (u) => {
@@ -57,6 +57,7 @@ INIT_SCRIPT = """
         const d = e.data;
         if (d instanceof ArrayBuffer) {
           b.messages += 1; b.bytes += d.byteLength;
+          if (b.t0 !== null && b.first === null) b.first = now;
           if (finishedOk(new Uint8Array(d))) b.finished.push(now);
         }
       });
@@ -66,7 +67,8 @@ INIT_SCRIPT = """
 })();
 """
 
-# Resolves with t1 - t0 once the page is updated (see the module docstring), or null on timeout.
+# Resolves once the page is updated (see the module docstring), or null on timeout, with
+# total = t1 - t0, and the first websocket message and the script-finished message after t0.
 WAIT_UPDATED = """
 async ([param, value, timeoutMs, needMap]) => {
   const b = window.__bench;
@@ -85,7 +87,12 @@ async ([param, value, timeoutMs, needMap]) => {
   };
   while (performance.now() < deadline) {
     await frame();
-    if (done()) { await frame(); const t1 = await frame(); return t1 - b.t0; }
+    if (done()) {
+      await frame();
+      const t1 = await frame();
+      const fin = b.finished.find(t => t > b.t0);
+      return {total: t1 - b.t0, first_message: b.first - b.t0, finished: fin - b.t0};
+    }
   }
   return null;
 }
@@ -160,11 +167,22 @@ def move(page, frames: FrameLog, label: str, key: str, expect: float, timeout_ms
     page.evaluate("() => { window.__bench.t0 = null; }")
     start = frames.mark()
     page.keyboard.press(key)
-    ms = page.evaluate(WAIT_UPDATED, [slider_param(label), expect, timeout_ms, True])
-    if ms is None:
+    t = page.evaluate(WAIT_UPDATED, [slider_param(label), expect, timeout_ms, True])
+    if t is None:
         raise RuntimeError(f"page not updated within {timeout_ms} ms after {key} on {label!r}")
     page.wait_for_timeout(150)  # let trailing frames (finished, status) land in this window
-    return float(ms), frames.totals(start)
+    return t, frames.totals(start)
+
+
+def _phases(t: dict) -> dict:
+    """latency_ms (t1 - t0) and its phases: key -> first message (slider debounce, request and
+    server start), -> script finished (server run), -> painted (browser render)."""
+    return {
+        "latency_ms": round(t["total"], 1),
+        "to_first_message_ms": round(t["first_message"], 1),
+        "to_script_finished_ms": round(t["finished"], 1),
+        "render_after_finished_ms": round(t["total"] - t["finished"], 1),
+    }
 
 
 def new_page(browser, frames: FrameLog | None = None):
@@ -210,8 +228,8 @@ def latency_moves(server: Server, browser, data_dir, *, moves: int = 20) -> dict
     alternating = []
     for i in range(moves):
         key, value = ("ArrowRight", 1.5) if i % 2 == 0 else ("ArrowLeft", 1.25)
-        ms, b = move(page, frames, first, key, value)
-        alternating.append({"latency_ms": round(ms, 1), "bytes": b})
+        t, b = move(page, frames, first, key, value)
+        alternating.append({**_phases(t), "bytes": b})
     runs_alt = server.runs()[runs_before:]
     fresh = []
     values = {lbl: 1.0 for lbl in labels}
@@ -220,8 +238,8 @@ def latency_moves(server: Server, browser, data_dir, *, moves: int = 20) -> dict
     runs_before = len(server.runs())
     for lbl in order[:moves]:
         values[lbl] = round(values[lbl] + 0.25, 2)
-        ms, b = move(page, frames, lbl, "ArrowRight", values[lbl])
-        fresh.append({"slider": lbl, "value": values[lbl], "latency_ms": round(ms, 1), "bytes": b})
+        t, b = move(page, frames, lbl, "ArrowRight", values[lbl])
+        fresh.append({"slider": lbl, "value": values[lbl], **_phases(t), "bytes": b})
     runs_fresh = server.runs()[runs_before:]
     page.context.close()
     return {
@@ -253,10 +271,10 @@ def league_moves(server: Server, browser, data_dir, *, moves: int = 10) -> dict:
         thumb.focus()
         page.evaluate("() => { window.__bench.t0 = null; }")
         page.keyboard.press("ArrowRight")
-        ms = page.evaluate(WAIT_UPDATED, [slider_param(lbl), values[lbl], 60_000, False])
-        if ms is None:
+        t = page.evaluate(WAIT_UPDATED, [slider_param(lbl), values[lbl], 60_000, False])
+        if t is None:
             raise RuntimeError("league page not updated within 60 s")
-        lat.append(round(float(ms), 1))
+        lat.append(_phases(t))
     runs = server.runs()[runs_before:]
     page.context.close()
     return {"latency_ms": lat, "server_runs": runs}

@@ -67,6 +67,26 @@ def page_context() -> tuple[store.Store, Controls]:
     return current_store(), st.session_state["controls"]
 
 
+def current_view(c: Controls) -> tuple[str, scoring.Prepared, pd.DataFrame]:
+    """(store version, prepared release, league view under the sidebar weights) for a page."""
+    version = store_version()
+    prep = prepared(version, c.trust_type, c.quarter)
+    view = explorer.league_view(
+        prep,
+        current_store().trusts,
+        c.weights,
+        financial_override=c.financial_override,
+        segment_method=c.segment_method,
+    )
+    return version, prep, view
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def context_table(version: str) -> pd.DataFrame | None:
+    """The stored context proxies (None when the context stage did not run)."""
+    return current_store().context_table()
+
+
 @st.cache_data(show_spinner="Running 1,000 Monte Carlo draws of the weights...", max_entries=64)
 def intervals(
     version: str,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -14,31 +13,16 @@ from league_atlas import adjustment, disparities, explorer, exports, mapview
 from league_atlas import presentation as ui
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
-from pages import _shared
+from pages import _charts, _shared
 
 store, c = _shared.page_context()
-version = _shared.store_version()
-prep = _shared.prepared(version, c.trust_type, c.quarter)
-
-
-@st.cache_resource(show_spinner=False)
-def context_table(version: str):
-    return _shared.current_store().context_table()
-
-
-view = explorer.league_view(
-    prep,
-    store.trusts,
-    c.weights,
-    financial_override=c.financial_override,
-    segment_method=c.segment_method,
-)
+version, prep, view = _shared.current_view(c)
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 st.title(f"Staff attraction and area context: {type_label}, {c.quarter}")
 _shared.param_notices()
 _shared.weights_banner(prep, c)
 
-context = context_table(version)
+context = _shared.context_table(version)
 if context is None:
     st.info(
         "This store has no context proxies (staff survey, sickness, leavers, foundation "
@@ -200,41 +184,18 @@ try:
 except LeagueAtlasError as exc:
     st.info(f"Not enough trusts with an index to compare: {exc}")
 else:
-    xs = scatter[proxies.INDEX_COLUMN]
-    band = line.band(np.linspace(float(xs.min()), float(xs.max()), 51))
-    pts = (
-        alt.Chart(scatter)
-        .mark_point(filled=True, opacity=0.8)
-        .encode(
-            x=alt.X(
-                f"{proxies.INDEX_COLUMN}:Q",
-                title="Staff-attraction index (higher = more attractive)",
-            ),
-            y=alt.Y(
-                "average_score:Q",
-                title="Average score (1 best - 4 worst)",
-                scale=alt.Scale(zero=False),
-            ),
-            color=alt.condition(
-                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
-            ),
-            size=alt.condition("datum.in_focus", alt.value(90), alt.value(40)),
-            tooltip=[
-                alt.Tooltip("trust_name:N", title="Trust"),
-                alt.Tooltip(f"{proxies.INDEX_COLUMN}:Q", title="Index", format=".2f"),
-                alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
-            ],
-        )
+    chart = _charts.score_scatter_with_fit(
+        scatter,
+        line,
+        x=proxies.INDEX_COLUMN,
+        x_title="Staff-attraction index (higher = more attractive)",
+        tooltips=[
+            alt.Tooltip("trust_name:N", title="Trust"),
+            alt.Tooltip(f"{proxies.INDEX_COLUMN}:Q", title="Index", format=".2f"),
+            alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
+        ],
     )
-    area = (
-        alt.Chart(band)
-        .mark_area(opacity=0.25, color=ui.NHS_LIGHT_BLUE)
-        .encode(x="x:Q", y="low:Q", y2="high:Q")
-    )
-    fit = (
-        alt.Chart(band).mark_line(color=ui.NHS_DARK_BLUE, strokeWidth=2).encode(x="x:Q", y="fit:Q")
-    )
-    st.altair_chart((area + fit + pts).properties(height=360), width="stretch")
+    st.altair_chart(chart, width="stretch")
     st.write(
         f"{corr.describe()}. Line: least squares, slope {line.slope:+.3f} score points per unit of "
         f"the index ({line.confidence:.0%} CI {line.slope_low:+.3f} to {line.slope_high:+.3f}); "

@@ -13,17 +13,7 @@ from pages import _shared
 from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
-version = _shared.store_version()
-prep = _shared.prepared(version, c.trust_type, c.quarter)
-
-
-view = explorer.league_view(
-    prep,
-    store.trusts,
-    c.weights,
-    financial_override=c.financial_override,
-    segment_method=c.segment_method,
-)
+version, prep, view = _shared.current_view(c)
 view = explorer.in_focus(view, c.focus)
 where = (
     explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")

@@ -12,15 +12,7 @@ from pages import _shared
 from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
-version = _shared.store_version()
-prep = _shared.prepared(version, c.trust_type, c.quarter)
-view = explorer.league_view(
-    prep,
-    store.trusts,
-    c.weights,
-    financial_override=c.financial_override,
-    segment_method=c.segment_method,
-)
+version, prep, view = _shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")

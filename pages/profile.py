@@ -7,20 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas import explorer, scoring
 from league_atlas import presentation as ui
+from league_atlas import scoring
 from pages import _shared
 
 store, c = _shared.page_context()
-version = _shared.store_version()
-prep = _shared.prepared(version, c.trust_type, c.quarter)
-view = explorer.league_view(
-    prep,
-    store.trusts,
-    c.weights,
-    financial_override=c.financial_override,
-    segment_method=c.segment_method,
-)
+version, prep, view = _shared.current_view(c)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 

@@ -12,16 +12,10 @@ import streamlit as st
 from league_atlas import disparities, explorer, exports, mapview
 from league_atlas import presentation as ui
 from league_atlas.weights import Weights
-from pages import _shared
+from pages import _charts, _shared
 
 store, c = _shared.page_context()
-version = _shared.store_version()
-prep = _shared.prepared(version, c.trust_type, c.quarter)
-
-
-@st.cache_resource(show_spinner=False)
-def context_table(version: str):
-    return _shared.current_store().context_table()
+version, prep, view = _shared.current_view(c)
 
 
 @st.cache_data(show_spinner="Bootstrapping the London and South East difference...", max_entries=64)
@@ -42,16 +36,9 @@ def report(
         financial_override=override,
         segment_method=method,
     )
-    return disparities.disparity_report(v, context_table(version), geography)
+    return disparities.disparity_report(v, _shared.context_table(version), geography)
 
 
-view = explorer.league_view(
-    prep,
-    store.trusts,
-    c.weights,
-    financial_override=c.financial_override,
-    segment_method=c.segment_method,
-)
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 focus_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = focus_names.get(c.focus.code, "")
@@ -241,7 +228,7 @@ else:
 st.header("Score against distance from central London")
 dist = rep.distance
 if dist is None:
-    ctx_missing = context_table(version) is None
+    ctx_missing = _shared.context_table(version) is None
     if ctx_missing:
         st.info(
             "No context proxies in this store, so distance to London is not available. "
@@ -254,61 +241,30 @@ if dist is None:
 else:
     line = rep.distance_line
     joined = disparities.with_context(
-        view, context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
+        view, _shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
     ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
     joined["in_focus"] = (
         joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
         if c.focus.code
         else False
     )
-    band = line.band(
-        pd.Series(
-            [
-                joined[disparities.DISTANCE_PROXY].min()
-                + i
-                * (
-                    joined[disparities.DISTANCE_PROXY].max()
-                    - joined[disparities.DISTANCE_PROXY].min()
-                )
-                / 50
-                for i in range(51)
-            ]
-        )
-    )
     x_title = "Distance to central London (km)"
-    pts = (
-        alt.Chart(joined)
-        .mark_point(filled=True, opacity=0.8)
-        .encode(
-            x=alt.X(f"{disparities.DISTANCE_PROXY}:Q", title=x_title),
-            y=alt.Y(
-                "average_score:Q",
-                title="Average score (1 best - 4 worst)",
-                scale=alt.Scale(zero=False),
+    chart = _charts.score_scatter_with_fit(
+        joined,
+        line,
+        x=disparities.DISTANCE_PROXY,
+        x_title=x_title,
+        tooltips=[
+            alt.Tooltip("trust_name:N", title="Trust"),
+            alt.Tooltip("region_name:N", title="NHS region"),
+            alt.Tooltip(
+                f"{disparities.DISTANCE_PROXY}:Q", title="km to central London", format=".0f"
             ),
-            color=alt.condition(
-                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
-            ),
-            size=alt.condition("datum.in_focus", alt.value(90), alt.value(40)),
-            tooltip=[
-                alt.Tooltip("trust_name:N", title="Trust"),
-                alt.Tooltip("region_name:N", title="NHS region"),
-                alt.Tooltip(
-                    f"{disparities.DISTANCE_PROXY}:Q", title="km to central London", format=".0f"
-                ),
-                alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
-            ],
-        )
+            alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
+        ],
+        height=380,
     )
-    area = (
-        alt.Chart(band)
-        .mark_area(opacity=0.25, color=ui.NHS_LIGHT_BLUE)
-        .encode(x="x:Q", y="low:Q", y2="high:Q")
-    )
-    fit = (
-        alt.Chart(band).mark_line(color=ui.NHS_DARK_BLUE, strokeWidth=2).encode(x="x:Q", y="fit:Q")
-    )
-    st.altair_chart((area + fit + pts).properties(height=380), width="stretch")
+    st.altair_chart(chart, width="stretch")
     st.write(
         f"{dist.describe()}. Line: least squares, {100 * line.slope:+.3f} score points per 100 km "
         f"({line.confidence:.0%} CI {100 * line.slope_low:+.3f} to {100 * line.slope_high:+.3f}), "

@@ -31,6 +31,31 @@ def add_format(p: argparse.ArgumentParser, default: str = "csv") -> None:
     p.add_argument("--format", choices=["csv", "json", "table"], default=default)
 
 
+def add_method_options(p: argparse.ArgumentParser) -> None:
+    """--segments and --no-financial-override, as the scoring engine takes them."""
+    from league_atlas import scoring
+
+    p.add_argument(
+        "--segments",
+        choices=scoring.SEGMENT_METHODS,
+        default="release",
+        help="cut-points: the release's own (default) or quartiles within the trust type",
+    )
+    p.add_argument(
+        "--no-financial-override",
+        action="store_true",
+        help="do not hold trusts in financial deficit at segment 3 or below",
+    )
+
+
+def load_store(data_dir):
+    """The prepared store (league_atlas.store.open_store); commands call it through their own
+    module attribute so tests can monkeypatch one command's loader."""
+    from league_atlas.store import open_store
+
+    return open_store(data_dir)
+
+
 def emit(df: pd.DataFrame, fmt: str, out=None) -> None:
     """Write a table to stdout as CSV, JSON records or an aligned text table."""
     out = out or sys.stdout

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
 from league_atlas import paths, scoring, uncertainty
-from league_atlas.commands._common import add_data_dir, add_format, emit
+from league_atlas.commands._common import (
+    add_data_dir,
+    add_format,
+    add_method_options,
+    emit,
+    load_store,
+)
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.weights import Weights
 
@@ -65,27 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Dirichlet concentration (overrides --spread)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed for --uncertainty (default 0)")
-    p.add_argument(
-        "--segments",
-        choices=scoring.SEGMENT_METHODS,
-        default="release",
-        help="cut-points: the release's own (default) or quartiles within the trust type",
-    )
-    p.add_argument(
-        "--no-financial-override",
-        action="store_true",
-        help="do not hold trusts in financial deficit at segment 3 or below",
-    )
+    add_method_options(p)
     add_format(p)
     add_data_dir(p)
     p.set_defaults(func=run)
-
-
-def load_store(data_dir: Path):
-    """The prepared store (league_atlas.store.open_store); a seam for tests."""
-    from league_atlas.store import open_store
-
-    return open_store(data_dir)
 
 
 def build_table(

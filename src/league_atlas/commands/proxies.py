@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from league_atlas import paths
-from league_atlas.commands._common import add_data_dir, add_format, emit
+from league_atlas.commands._common import add_data_dir, add_format, emit, load_store
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError, StoreMissingError
 from league_atlas.schema import TRUST_TYPES
@@ -62,13 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format(p)
     add_data_dir(p)
     p.set_defaults(func=run)
-
-
-def load_store(data_dir: Path):
-    """The prepared store (league_atlas.store.open_store); a seam for tests."""
-    from league_atlas.store import open_store
-
-    return open_store(data_dir)
 
 
 def parse_weights(text: str | None) -> dict[str, float] | None:

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from league_atlas import disparities, explorer, paths, scoring
-from league_atlas.commands._common import add_data_dir, add_format, emit
+from league_atlas.commands._common import (
+    add_data_dir,
+    add_format,
+    add_method_options,
+    emit,
+    load_store,
+)
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.weights import Weights
 
@@ -59,27 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=disparities.SEED,
         help=f"bootstrap random seed (default {disparities.SEED})",
     )
-    p.add_argument(
-        "--segments",
-        choices=scoring.SEGMENT_METHODS,
-        default="release",
-        help="cut-points: the release's own (default) or quartiles within the trust type",
-    )
-    p.add_argument(
-        "--no-financial-override",
-        action="store_true",
-        help="do not hold trusts in financial deficit at segment 3 or below",
-    )
+    add_method_options(p)
     add_format(p)
     add_data_dir(p)
     p.set_defaults(func=run)
-
-
-def load_store(data_dir: Path):
-    """The prepared store (league_atlas.store.open_store); a seam for tests."""
-    from league_atlas.store import open_store
-
-    return open_store(data_dir)
 
 
 def run(args: argparse.Namespace) -> int:
