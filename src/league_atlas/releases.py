@@ -454,6 +454,36 @@ def _clean_text(s: pd.Series) -> pd.Series:
     )
 
 
+def _key_columns(path, df, cols, sha, quarter, trust_type, *, summary_ids) -> str:
+    """Fill the stable key columns (trust type, quarter, framework year, release id) in place;
+    returns where the quarter came from."""
+    label_col = "trust_type_label" if "trust_type_label" in cols.values() else None
+    df["trust_type"] = _resolve_trust_types(path, df, label_col, trust_type)
+    quarters, quarter_from = _resolve_quarters(path, df, quarter, summary_ids=summary_ids)
+    df["quarter"] = quarters
+    df["framework_year"] = df["quarter"].map(framework_year)
+    df["quarter_index"] = df["quarter"].map(quarter_index).astype("int64")
+    df["release_id"] = sha[:16]
+    return quarter_from
+
+
+def _release(path, sha, kind, table: pd.DataFrame, quarter_from: str, **extra) -> Release:
+    """Wrap a parsed table with the description every caller shows (manifest, upload page)."""
+    table = table.reset_index(drop=True)
+    info = ReleaseInfo(
+        file=path.name,
+        sha256=sha,
+        kind=kind,
+        rows=len(table),
+        quarters=tuple(sorted(table["quarter"].unique(), key=quarter_index)),
+        trust_types=tuple(sorted(table["trust_type"].unique())),
+        trusts=table["trust_code"].nunique(),
+        quarter_from=quarter_from,
+        **extra,
+    )
+    return Release(info, table)
+
+
 def read_release(
     path: str | Path,
     *,
@@ -526,16 +556,9 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
         ("rank", "Rank"),
     ):
         df[c] = _numbers(path, df, c, lab, required=False) if c in df else np.nan
-    df["trust_type"] = _resolve_trust_types(
-        path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type
+    quarter_from = _key_columns(
+        path, df, cols, sha, quarter, trust_type, summary_ids=("OF5000", "OF5002", "OF5003")
     )
-    quarters, quarter_from = _resolve_quarters(
-        path, df, quarter, summary_ids=("OF5000", "OF5002", "OF5003")
-    )
-    df["quarter"] = quarters
-    df["framework_year"] = df["quarter"].map(framework_year)
-    df["quarter_index"] = df["quarter"].map(quarter_index).astype("int64")
-    df["release_id"] = sha[:16]
     _check_duplicates(path, df, METRIC_KEY)
     _check_value_ranges(path, df)
     ids = sorted(df["metric_id"].unique())
@@ -549,21 +572,16 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
         notes.append(
             "no summary rows (OF5000/OF5002): segments and league positions cannot be shown"
         )
-    table = df[METRIC_COLUMNS].reset_index(drop=True)
-    info = ReleaseInfo(
-        file=path.name,
-        sha256=sha,
-        kind="metrics",
-        rows=len(table),
-        quarters=tuple(sorted(table["quarter"].unique(), key=quarter_index)),
-        trust_types=tuple(sorted(table["trust_type"].unique())),
-        trusts=table["trust_code"].nunique(),
+    return _release(
+        path,
+        sha,
+        "metrics",
+        df[METRIC_COLUMNS],
+        quarter_from,
         metric_ids=len(ids),
         unknown_metric_ids=unknown,
-        quarter_from=quarter_from,
         notes=tuple(notes),
     )
-    return Release(info, table)
 
 
 def _parse_range(path, df: pd.DataFrame, col: str, label: str) -> tuple[pd.Series, pd.Series]:
@@ -616,14 +634,7 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
             )
     else:
         df["in_financial_deficit"] = pd.NA
-    df["trust_type"] = _resolve_trust_types(
-        path, df, "trust_type_label" if "trust_type_label" in cols.values() else None, trust_type
-    )
-    quarters, quarter_from = _resolve_quarters(path, df, quarter, summary_ids=())
-    df["quarter"] = quarters
-    df["framework_year"] = df["quarter"].map(framework_year)
-    df["quarter_index"] = df["quarter"].map(quarter_index).astype("int64")
-    df["release_id"] = sha[:16]
+    quarter_from = _key_columns(path, df, cols, sha, quarter, trust_type, summary_ids=())
     _check_duplicates(path, df, ["quarter", "trust_type", "trust_code"])
     checks = [
         ("average_score", 1.0, 4.0, "an average score from 1 to 4"),
@@ -641,18 +652,7 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
                 column=c.capitalize(),
                 expected=what,
             )
-    table = df[LEAGUE_FILE_COLUMNS].reset_index(drop=True)
-    info = ReleaseInfo(
-        file=path.name,
-        sha256=sha,
-        kind="league",
-        rows=len(table),
-        quarters=tuple(sorted(table["quarter"].unique(), key=quarter_index)),
-        trust_types=tuple(sorted(table["trust_type"].unique())),
-        trusts=table["trust_code"].nunique(),
-        quarter_from=quarter_from,
-    )
-    return Release(info, table)
+    return _release(path, sha, "league", df[LEAGUE_FILE_COLUMNS], quarter_from)
 
 
 def merge_releases(releases: list[Release]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
