@@ -33,7 +33,9 @@ INIT_SCRIPT = """
 (() => {
   if (window.__bench) return;
   const b = window.__bench = {t0: null, first: null, finished: [], messages: 0, bytes: 0};
-  document.addEventListener('keydown', () => { b.t0 = performance.now(); b.first = null; }, true);
+  const start = () => { b.t0 = performance.now(); b.first = null; };
+  document.addEventListener('keydown', start, true);
+  document.addEventListener('click', start, true);
   // Walk the top-level fields of a ForwardMsg (protobuf wire format); true when it is
   // script_finished (field 6, varint) = FINISHED_SUCCESSFULLY (0).
   const finishedOk = (u) => {
@@ -77,7 +79,8 @@ async ([param, value, timeoutMs, needMap]) => {
   const done = () => {
     if (b.t0 === null || !b.finished.some(t => t > b.t0)) return false;
     const q = new URLSearchParams(window.location.search);
-    if (q.get(param) === null || Math.abs(parseFloat(q.get(param)) - value) > 1e-9) return false;
+    if (value === null) { if (q.get(param) !== null) return false; }  // default: not in the URL
+    else if (q.get(param) === null || Math.abs(parseFloat(q.get(param)) - value) > 1e-9) return false;
     if (document.querySelector('[data-stale="true"]')) return false;
     const s = document.querySelector('[data-testid="stStatusWidget"]');
     if (s && s.innerText.includes('Running')) return false;
@@ -93,6 +96,26 @@ async ([param, value, timeoutMs, needMap]) => {
       const fin = b.finished.find(t => t > b.t0);
       return {total: t1 - b.t0, first_message: b.first - b.t0, finished: fin - b.t0};
     }
+  }
+  return null;
+}
+"""
+
+# Resolves with ms from t0 (a click) until a run started after it has finished and the page has
+# settled (nothing stale, not running) and painted; null on timeout. For page switches.
+WAIT_SETTLED = """
+async ([timeoutMs]) => {
+  const b = window.__bench;
+  const frame = () => new Promise(r => requestAnimationFrame(() => r(performance.now())));
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    await frame();
+    if (b.t0 === null || !b.finished.some(t => t > b.t0)) continue;
+    if (document.querySelector('[data-stale="true"]')) continue;
+    const s = document.querySelector('[data-testid="stStatusWidget"]');
+    if (s && s.innerText.includes('Running')) continue;
+    await frame();
+    return (await frame()) - b.t0;
   }
   return null;
 }

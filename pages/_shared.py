@@ -17,6 +17,7 @@ from league_atlas import explorer, paths, scoring, store
 from league_atlas import presentation as ui
 from league_atlas.context.proxies import PROXIES
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.schema import TRUST_TYPES
 from league_atlas.weights import Weights
 
 # ------------------------------------------------------------------ data, cached once per store version
@@ -244,6 +245,12 @@ def sidebar(st_: store.Store) -> Controls:
     trust_type = sb.selectbox(
         "Trust type", types, key="type", bind="query-params", format_func=type_label.get
     )
+    missing = [ui.TRUST_TYPE_LABELS[t].lower() for t in TRUST_TYPES if t not in types]
+    if missing:
+        sb.caption(
+            f"No {' or '.join(missing)} in the store yet: add their NOF releases on the "
+            "'Add a release' page or with `python -m league_atlas add-release FILE`."
+        )
     quarters = st_.quarters(trust_type)[::-1]
     valid["q"] = set(quarters)
     quarter = sb.selectbox(

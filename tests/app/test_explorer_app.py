@@ -40,6 +40,13 @@ def test_map_page_has_table_behind_map_and_marks_unplaced(app):
     assert any("could not be placed on the map" in c.value for c in app.caption)
 
 
+def test_missing_trust_types_are_named_with_the_fix(app):
+    app.run()
+    text = " ".join(c.value for c in app.sidebar.caption)
+    assert "No mental health and community trusts or ambulance trusts in the store yet" in text
+    assert "add-release" in text
+
+
 def test_official_banner_then_reweighted_banner(app):
     app.run()
     assert any(ui.OFFICIAL_NOTE in s.value for s in app.success)
