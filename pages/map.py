@@ -31,6 +31,28 @@ if c.focus.code and not shown.empty:
         st.markdown(f"**{where} at a glance**")
         for line in narrative.focus_summary(view, shown, where, c.trust_type):
             st.markdown(f"- {line}")
+        peers = explorer.peer_comparison(view, shown)
+        st.dataframe(
+            peers.rename(
+                columns={
+                    "trust_name": "Trust",
+                    "trust_code": "ODS code",
+                    "trust_subtype": "Peer group (subtype)",
+                    "rank": "Rank",
+                    "peer_median_rank": "Peer median rank",
+                    "peers": "Peers in England",
+                    "england_median_rank": "England median rank",
+                    "average_score": "Average score",
+                    "peer_median_score": "Peer median score",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Average score": st.column_config.NumberColumn(format="%.2f"),
+                "Peer median score": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
 
 if shown.empty:
     st.info(

@@ -150,3 +150,24 @@ def average_abs_rank_shift(view: pd.DataFrame) -> float:
     """Saisana et al. (2005) R_S: mean |official rank - current rank| over trusts."""
     rc = view["rank_change"].astype("Float64").dropna()
     return float(rc.abs().mean()) if len(rc) else 0.0
+
+
+def peer_comparison(view: pd.DataFrame, focus_view: pd.DataFrame) -> pd.DataFrame:
+    """Each trust of an area against its peers (same trust type and subtype) and all England.
+
+    Columns: trust_name, trust_code, trust_subtype, rank, peer_median_rank, peers (how many
+    trusts share the subtype), england_median_rank, average_score, peer_median_score.
+    """
+    ranks = view.assign(
+        _rank=view["rank"].astype(float), _score=view["average_score"].astype(float)
+    )
+    by_subtype = ranks.groupby("trust_subtype").agg(
+        peer_median_rank=("_rank", "median"),
+        peers=("trust_code", "size"),
+        peer_median_score=("_score", "median"),
+    )
+    out = focus_view[["trust_name", "trust_code", "trust_subtype", "rank", "average_score"]].merge(
+        by_subtype, left_on="trust_subtype", right_index=True, how="left"
+    )
+    out["england_median_rank"] = float(ranks["_rank"].median())
+    return out.sort_values("rank").reset_index(drop=True)

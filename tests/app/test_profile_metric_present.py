@@ -14,6 +14,9 @@ def test_focus_view_summarises_the_area(app):
     assert "has 3 of England's 7 acute trusts" in text
     table = app.dataframe[-1].value
     assert len(table) == 3  # the table behind the map follows the focus
+    peers = app.dataframe[0].value
+    assert list(peers.columns[:4]) == ["Trust", "ODS code", "Peer group (subtype)", "Rank"]
+    assert len(peers) == 3 and (peers["Peers in England"] >= 1).all()
 
 
 def test_profile_without_a_trust_asks_for_one(app):
