@@ -115,7 +115,7 @@ if st.button(
         )
         st.rerun()
 
-st.subheader("Releases in the store")
+st.header("Releases in the store")
 if store.releases.empty:
     st.info("No releases in the store yet.")
 else:
