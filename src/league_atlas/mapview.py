@@ -8,12 +8,14 @@ Every layer carries the same tooltip fields (pydeck has one tooltip template for
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from league_atlas import presentation as ui
 from league_atlas.explorer import shown_segment
@@ -172,6 +174,14 @@ def view_for_bounds(
     }
 
 
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck indents by 2 spaces, which triples the bytes
+    a Streamlit rerun sends for boundary polygons (one coordinate per indented line)."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def build_deck(
     points: pd.DataFrame,
     polygons: dict | None,
@@ -268,7 +278,7 @@ def build_deck(
                 get_background_color=ui.rgba(ui.NHS_WHITE, 220),
             )
         )
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view_state),
         map_style="light" if basemap else None,
