@@ -227,6 +227,8 @@ def _load_scenario(keys_by_name: dict[str, str]) -> None:
             unknown.append(name)
         else:
             st.session_state[key] = min(max(float(v), 0.0), ui.DOMAIN_WEIGHT.max_value)
+            if key.startswith(ui.ITEM_WEIGHT.key + "_") and float(v) != ui.ITEM_WEIGHT.default:
+                st.session_state["items"] = True
     if unknown:
         st.session_state["_scenario_error"] = (
             f"{up.name}: ignored names not in this release: {', '.join(unknown)}"
@@ -316,20 +318,39 @@ def sidebar(st_: store.Store) -> Controls:
             help=ui.DOMAIN_WEIGHT.help,
         )
     metrics = {}
-    with sb.expander("Per-metric weights"):
-        for k, label, dom in zip(prep.item_keys, prep.item_labels, prep.item_domains, strict=True):
-            key = item_keys[k]
+    # The 25-odd metric sliders are drawn only on request: every widget costs time on every rerun.
+    # A link that carries metric weights (m_...) opens them, so the weights still apply.
+    first_run = not st.session_state.get("_items_seen")
+    st.session_state["_items_seen"] = True
+    if first_run and any(k in incoming for k in item_keys.values()):
+        st.session_state["items"] = True
+    show_items = sb.toggle(
+        "Per-metric weights",
+        key="items",
+        bind="query-params",
+        help="Off: every metric weighs 1 within its domain. On: a slider for each metric.",
+    )
+    valid["items"] = {"true", "false"}
+    if show_items:
+        with sb.container(border=True):
+            for k, label, dom in zip(
+                prep.item_keys, prep.item_labels, prep.item_domains, strict=True
+            ):
+                key = item_keys[k]
+                valid[key] = _float_ok(ui.ITEM_WEIGHT)
+                metrics[k] = st.slider(
+                    f"{k}: {label}",
+                    ui.ITEM_WEIGHT.min_value,
+                    ui.ITEM_WEIGHT.max_value,
+                    ui.ITEM_WEIGHT.default,
+                    ui.ITEM_WEIGHT.step,
+                    key=key,
+                    bind="query-params",
+                    help=f"{dom}. {ui.ITEM_WEIGHT.help}",
+                )
+    else:
+        for key in item_keys.values():
             valid[key] = _float_ok(ui.ITEM_WEIGHT)
-            metrics[k] = st.slider(
-                f"{k}: {label}",
-                ui.ITEM_WEIGHT.min_value,
-                ui.ITEM_WEIGHT.max_value,
-                ui.ITEM_WEIGHT.default,
-                ui.ITEM_WEIGHT.step,
-                key=key,
-                bind="query-params",
-                help=f"{dom}. {ui.ITEM_WEIGHT.help}",
-            )
     with sb.expander("Method options"):
         override = st.checkbox(
             "Financial override (deficit caps at segment 3)",

@@ -74,6 +74,21 @@ def test_moving_a_weight_changes_ranks(app):
     assert (again["Rank (current weights)"] == again["Official rank"]).all()
 
 
+def test_metric_sliders_are_drawn_on_request(app):
+    app.run()
+    assert not [s for s in app.slider if s.key.startswith("m_")]
+    app.toggle(key="items").set_value(True).run()
+    assert [s for s in app.slider if s.key.startswith("m_")]
+
+
+def test_metric_weights_from_a_link_open_the_metric_sliders(app):
+    app.query_params.update({"m_OF1013": "0"})
+    app.run()
+    assert app.toggle(key="items").value is True
+    assert app.slider(key="m_OF1013").value == 0.0
+    assert any("OF1013 x0" in w.value for w in app.warning)
+
+
 def test_url_parameters_restore_the_state(app):
     app.query_params.update(
         {W_SAFETY: "2.5", "trust": "RBB", "level": "NHS region", "area": "London"}
