@@ -24,13 +24,6 @@ if store is None:
     page.run()
     st.stop()
 
-nav_box = st.sidebar.container()  # page links go first, above the shared controls
-controls = _shared.sidebar(store)
-st.session_state["controls"] = controls
-_shared.base_css()
-if controls.present:
-    _shared.present_css()
-
 # One line per page: (script, title, Material icon, url path). The first page is the default.
 NAVIGATION = {
     "Explore": [
@@ -66,6 +59,11 @@ pages = {
 # Streamlit's own sectioned menu nests <div>s in its <ul> (an axe "list" violation), so the menu
 # is drawn here from page links under plain section labels instead.
 page = st.navigation(pages, position="hidden")
-with nav_box:
+with st.sidebar:
     _shared.page_menu(pages)
+controls = _shared.sidebar(store, page=page.url_path)
+st.session_state["controls"] = controls
+_shared.base_css()
+if controls.present:
+    _shared.present_css()
 page.run()

@@ -321,11 +321,22 @@ def cold_start(data_dir, workdir, browser, *, name: str) -> dict:
             wait_loaded(page)
             complete = time.perf_counter() - t0
             page.context.close()
+        runs = server.runs()
+        first = next((r for r in runs if r["kind"] == "exec"), None)
+        phases = {}
+        if first is not None:
+            # Server-side wall clock of the first script run, relative to the process start.
+            end = first["t"] - server.started_at
+            phases = {
+                "first_script_started_s": round(end - first["exec_ms"] / 1e3, 3),
+                "first_script_ended_s": round(end, 3),
+            }
         return {
             "health_s": round(healthy, 3),
+            **phases,
             "map_canvas_s": round(canvas, 3),
             "first_run_complete_s": round(complete, 3),
-            "server_runs": server.runs(),
+            "server_runs": runs,
             "memory": mem.result(),
         }
     finally:

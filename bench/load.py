@@ -15,7 +15,8 @@ websocket clients cost the server exactly what a browser costs (the same script 
 messages, including the browser's message cache), so they carry the load; the real pages make
 sure what users see stays correct under it.
 
-Each session repeats: with probability 0.75 move one domain weight by one step (0.25), else
+Websocket sessions arrive spread over `--ramp` seconds (10 by default; latency is reported for
+all actions and for those after the ramp). Each session repeats: with probability 0.75 move one domain weight by one step (0.25), else
 switch page (map, league table, about), then think for `--think` seconds (uniform 0.5x-1.5x).
 Every action is timed from input to finished run.
 
@@ -69,6 +70,10 @@ class Tally:
     def __init__(self) -> None:
         self.actions: list[dict] = []
         self.errors: list[str] = []
+        self.external_failures: dict[str, int] = {}
+
+    def external(self, text: str) -> None:
+        self.external_failures[text] = self.external_failures.get(text, 0) + 1
 
     def action(self, session: str, kind: str, ms: float, nbytes: int | None = None) -> None:
         self.actions.append({"session": session, "kind": kind, "ms": round(ms, 1),
@@ -79,10 +84,11 @@ class Tally:
 
 
 async def ws_session(name: str, url: str, keys: list[str], pages: list[str], end: float,
-                     think: float, seed: int, tally: Tally) -> None:  # fmt: skip
+                     think: float, seed: int, tally: Tally, start_after: float = 0.0) -> None:  # fmt: skip
     rng = random.Random(seed)
     c = StreamlitClient(url)
     try:
+        await asyncio.sleep(start_after)
         await c.connect()
         first = await c.run()
         tally.action(name, "open", first.elapsed_ms, first.bytes)
@@ -116,13 +122,23 @@ async def browser_session(name: str, browser, url: str, labels: list[str], end: 
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     await ctx.add_init_script(INIT_SCRIPT)
     page = await ctx.new_page()
-    page.on("requestfailed", lambda r: tally.error(name, f"request failed: {r.url} {r.failure}"))
+    local = url.split("://", 1)[1]
+
+    def failed(r) -> None:
+        # Requests to the server are errors; requests that leave the machine (icon fonts, basemap
+        # styles) fail by design here (loopback only, no internet) and are reported apart.
+        if local in r.url:
+            tally.error(name, f"request failed: {r.url} {r.failure}")
+        else:
+            tally.external(f"{r.url} ({r.failure}) on {page.url.split(local, 1)[-1] or '/'}")
+
+    page.on("requestfailed", failed)
     page.on("response", lambda r: r.status >= 400 and tally.error(name, f"HTTP {r.status} {r.url}"))
     page.on("pageerror", lambda e: tally.error(name, f"page error: {e}"))
     on_map = True
     try:
         t0 = time.perf_counter()
-        await page.goto(url + "/")
+        await page.goto(url + "/", wait_until="commit", timeout=120_000)
         await page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=120_000)
         tally.action(name, "open", (time.perf_counter() - t0) * 1e3)
         while time.time() < end:
@@ -160,7 +176,7 @@ async def browser_session(name: str, browser, url: str, labels: list[str], end: 
 
 
 async def drive(url: str, data_dir: Path, sessions: int, browsers: int, duration: float,
-                think: float, tally: Tally) -> None:  # fmt: skip
+                think: float, ramp: float, tally: Tally) -> None:  # fmt: skip
     from bench.browser_latency import domain_labels
 
     labels = domain_labels(data_dir)
@@ -180,8 +196,11 @@ async def drive(url: str, data_dir: Path, sessions: int, browsers: int, duration
         for i in range(browsers):
             tasks.append(browser_session(f"browser-{i + 1}", browser, url, labels, end, think,
                                          1000 + i, tally))  # fmt: skip
-    for i in range(sessions - browsers):
-        tasks.append(ws_session(f"ws-{i + 1}", url, keys, list(PAGES), end, think, i, tally))
+    n_ws = sessions - browsers
+    for i in range(n_ws):
+        # Users arrive spread over the ramp, not all in the same instant.
+        tasks.append(ws_session(f"ws-{i + 1}", url, keys, list(PAGES), end, think, i, tally,
+                                start_after=ramp * i / max(n_ws, 1)))  # fmt: skip
     try:
         await asyncio.gather(*tasks)
     finally:
@@ -190,12 +209,27 @@ async def drive(url: str, data_dir: Path, sessions: int, browsers: int, duration
             await pw.stop()
 
 
+def _by_page(execs: list[dict]) -> dict:
+    pages: dict[str, list[float]] = {}
+    for r in execs:
+        pages.setdefault(r.get("page") or "map", []).append(r["exec_ms"])
+    return {k: common.summarise(v) for k, v in sorted(pages.items())}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--browsers", type=int, default=2, help="how many of them are Chromium pages")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between actions (s)")
+    ap.add_argument(
+        "--ramp", type=float, default=10.0, help="websocket sessions start spread over this (s)"
+    )
+    ap.add_argument(
+        "--whatif",
+        default="",
+        help="bench.serve experiments to switch on (comma-separated), to measure a proposed fix",
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     if not 0 < args.sessions <= 50 or not 0 < args.duration <= 600:
@@ -212,22 +246,25 @@ def main(argv: list[str] | None = None) -> int:
             data = common.build_made_up_store(common.clean_dir(root / "made-up"))
             store = {"kind": "made-up", "reason": "../shared/data (the real data mirror) is absent"}
         work = common.clean_dir(root / "work")
-        server = common.start_server(data, work, name="load")
+        whatif = {"BENCH_WHATIF": args.whatif} if args.whatif else None
+        server = common.start_server(data, work, name="load", extra_env=whatif)
         tally = Tally()
         try:
             # Warm the server once (imports, caches) so the 60 s measure serving, not start-up.
             from bench.server_rerun import _drive
 
             asyncio.run(_drive(server.url, [], ""))
-            cpu0, t0 = _cpu_seconds(server.pid), time.perf_counter()
+            cpu0, t0, t_wall0 = _cpu_seconds(server.pid), time.perf_counter(), time.time()
             with common.MemorySampler(server.pid) as mem:
                 asyncio.run(drive(server.url, data, args.sessions, browsers, args.duration,
-                                  args.think, tally))  # fmt: skip
+                                  args.think, args.ramp, tally))  # fmt: skip
             wall = time.perf_counter() - t0
             cpu1 = _cpu_seconds(server.pid)
+            memory = mem.result()
             for line in server.tracebacks():
                 tally.error("server log", line.strip())
-            runs = [r for r in server.runs() if r["kind"] == "run"]
+            runs = [r for r in server.runs() if r["kind"] == "run" and r["t"] >= t_wall0]
+            execs = [r for r in server.runs() if r["kind"] == "exec" and r["t"] >= t_wall0]
         finally:
             server.stop()
     finally:
@@ -245,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "make load   (python -m bench.load " + " ".join(argv or sys.argv[1:]) + ")",
-        "machine": common.machine() | {"loadavg_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": common.machine()
+        | {"loadavg_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()]},
         "store": store,
         "sessions": args.sessions,
         "browser_sessions": browsers,
@@ -254,17 +292,36 @@ def main(argv: list[str] | None = None) -> int:
         "think_s_mean": args.think,
         "errors": tally.errors,
         "error_count": len(tally.errors),
+        "external_requests_failed_offline": tally.external_failures,
         "actions": len(acts),
         "actions_per_s": round(len(acts) / wall, 2),
+        "ramp_s": args.ramp,
         "latency_ms_all": common.summarise([a["ms"] for a in acts]),
+        "latency_ms_after_ramp": common.summarise(
+            [a["ms"] for a in acts if a["t"] >= t_wall0 + args.ramp]
+        ),
         "latency_ms_by_kind": {k: common.summarise(v) for k, v in by_kind.items()},
         "latency_ms_by_client": by_client,
+        "first_load_ms_by_client": {
+            k: common.summarise(
+                [
+                    a["ms"]
+                    for a in tally.actions
+                    if a["kind"] == "open" and a["session"].startswith(p)
+                ]
+            )
+            for k, p in (("browser", "browser"), ("websocket", "ws"))
+        },  # fmt: skip
+        "whatif": args.whatif or None,
+        "server_exec_ms_by_page": _by_page(execs),
         "server_runs": len(runs),
         "server_run_ms": common.summarise([r["run_ms"] for r in runs]),
         "server_cpu_s": cpu,
         "server_cpu_share_of_one_core": None if cpu is None else round(cpu / wall, 2),
-        "server_cpu_ms_per_run": None if cpu is None or not runs else round(1e3 * cpu / len(runs), 1),
-        "server_memory": mem.result(),
+        "server_cpu_ms_per_run": None
+        if cpu is None or not runs
+        else round(1e3 * cpu / len(runs), 1),
+        "server_memory": memory,
     }
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     lat = result["latency_ms_all"]
@@ -273,12 +330,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"errors: {len(tally.errors)}")
     for e in tally.errors[:20]:
         print(f"  {e}")
+    if tally.external_failures:
+        print(f"not errors: {sum(tally.external_failures.values())} request(s) to other hosts failed"
+              " (no internet here):")  # fmt: skip
+        for e, n in tally.external_failures.items():
+            print(f"  {n} x {e}")
     print(f"actions: {len(acts)} ({result['actions_per_s']}/s); latency median {lat['median']} ms, "
           f"p95 {lat['p95']} ms, max {lat['max']} ms")  # fmt: skip
+    steady = result["latency_ms_after_ramp"]
+    print(f"  after the {args.ramp:g} s ramp: median {steady['median']} ms, p95 {steady['p95']} ms")
     for k, v in result["latency_ms_by_kind"].items():
         print(f"  {k:8} n={v['runs']:4}  median {v['median']} ms  p95 {v['p95']} ms")
     for k, v in by_client.items():
         print(f"  {k:9} median {v['median']} ms  p95 {v['p95']} ms  (n={v['runs']})")
+    for k, v in result["first_load_ms_by_client"].items():
+        print(f"  first load, {k:9} median {v['median']} ms  max {v['max']} ms  (n={v['runs']})")
     print(f"server: {len(runs)} runs, run_ms median {result['server_run_ms']['median']} "
           f"p95 {result['server_run_ms']['p95']}; CPU {cpu} s = {result['server_cpu_share_of_one_core']} "
           f"of one core; peak RSS {result['server_memory']['peak_rss_mb']} MB")  # fmt: skip

@@ -18,6 +18,7 @@ from bench.server_rerun import _drive, fresh_states
 CALLERS = {
     "app.py": ("app.py", "<module>"),
     "pages/map.py": ("pages/map.py", "<module>"),
+    "pages/league.py": ("pages/league.py", "<module>"),
     "pages/_shared.py:sidebar": ("pages/_shared.py", "sidebar"),
 }
 
@@ -80,18 +81,19 @@ def _rows(rows: list[tuple[float, str]], n: int, total: float, top: int) -> list
     ]
 
 
-def run(data_dir: Path, workdir: Path, *, moves: int = 12) -> dict:
-    """Profile `moves` fresh weight changes on the map page and return the breakdown."""
+def run(data_dir: Path, workdir: Path, *, moves: int = 12, page: str = "") -> dict:
+    """Profile `moves` fresh weight changes on a page (default: map) and return the breakdown."""
     from bench.browser_latency import domain_labels
 
     prof = clean_dir(workdir / "profile")
     server: Server = start_server(data_dir, workdir, name="profile", profile_dir=prof)
     try:
-        asyncio.run(_drive(server.url, fresh_states(domain_labels(data_dir), moves), ""))
+        asyncio.run(_drive(server.url, fresh_states(domain_labels(data_dir), moves), page))
     finally:
         server.stop()
     files = sorted(prof.glob("run-*.pstats"), key=lambda p: int(p.stem.split("-")[1]))
-    return breakdown(files[1:])  # the first run is the cold one (imports, caches)
+    # The first run is the cold one (imports, caches); on another page the second is its first visit.
+    return breakdown(files[2 if page else 1 :])
 
 
 def cold(workdir: Path) -> dict | None:

@@ -87,10 +87,14 @@ def stage_build(mirror: Path | None, root: Path, runs: int) -> tuple[Path, dict,
     return data, {"kind": "real", "mirror": str(mirror), "build_s": times}, rows
 
 
-def stage_scoring(data: Path) -> tuple[list[dict], list[dict]]:
+def stage_scoring(data: Path, real: bool) -> tuple[list[dict], list[dict]]:
     from bench import bench_scoring
 
-    os.environ["LEAGUE_ATLAS_DATA_DIR"] = str(data)
+    # Without the real store, bench_scoring times its generated release of the real shape
+    # (134 trusts x 25 items) rather than the 7 made-up trusts: point it at an empty folder.
+    os.environ["LEAGUE_ATLAS_DATA_DIR"] = str(
+        data if real else common.clean_dir(data.parent / "empty")
+    )
     raw = bench_scoring.run()
     rows = []
     for r in raw:
@@ -108,6 +112,7 @@ def stage_server(data: Path, work: Path, moves: int) -> tuple[list[dict], dict]:
             m = server_rerun.measure(server, data, moves=moves)
             league = server_rerun.measure(server, data, moves=max(moves // 3, 5), page="league")
             layers = server_rerun.map_bytes_by_layer(server, data)
+        memory = mem.result()
         tracebacks = server.tracebacks()
     finally:
         server.stop()
@@ -125,7 +130,7 @@ def stage_server(data: Path, work: Path, moves: int) -> tuple[list[dict], dict]:
                  {"median": round(lay["map_bytes"] / KB, 1), "p95": None, "runs": 1}, 600.0,
                  note=f"whole rerun {lay['rerun_bytes'] / KB:.0f} KB")
         )  # fmt: skip
-    detail = {"map": m, "league": league, "layers": layers, "memory": mem.result(),
+    detail = {"map": m, "league": league, "layers": layers, "memory": memory,
               "server_tracebacks": tracebacks}  # fmt: skip
     return rows, detail
 
@@ -145,6 +150,7 @@ def stage_browser(data: Path, work: Path, moves: int, cold_runs: int) -> tuple[l
             try:
                 with common.MemorySampler(server.pid) as mem:
                     lat = bl.latency_moves(server, browser, data, moves=moves)
+                memory = mem.result()
                 tracebacks = server.tracebacks()
             finally:
                 server.stop()
@@ -154,7 +160,6 @@ def stage_browser(data: Path, work: Path, moves: int, cold_runs: int) -> tuple[l
     fresh = [m["latency_ms"] for m in lat["fresh"]]
     fresh_map = [m["bytes"].get("map", 0) / KB for m in lat["fresh"] if m["bytes"].get("map")]
     alt_bytes = [m["bytes"]["total"] / KB for m in lat["alternating"]]
-    memory = mem.result()
     canvas = common.summarise([c["map_canvas_s"] for c in colds])
 
     def phases(series: list[dict]) -> str:
@@ -192,10 +197,12 @@ def stage_browser(data: Path, work: Path, moves: int, cold_runs: int) -> tuple[l
 def stage_profile(data: Path, work: Path) -> dict:
     from bench import profile_rerun
 
+    league = profile_rerun.run(data, work, moves=8, page="league")
     steady = profile_rerun.run(data, work, moves=12)
     files = sorted((work / "profile").glob("run-*.pstats"), key=lambda p: int(p.stem.split("-")[1]))
     return {
         "steady_rerun": steady,
+        "league_rerun": league,
         "cold_first_run": profile_rerun.breakdown(files[:1], top=10) if files else None,
         "cold_imports": profile_rerun.imports(files[:1]) if files else None,
     }
@@ -250,6 +257,56 @@ def print_table(rows: list[dict]) -> None:
             print(f"{'':7} {r['note']}")
 
 
+def print_diagnosis(details: dict) -> None:
+    """Where the rerun time goes, and what the proposed fixes would save (when measured)."""
+    prof = (details.get("profile") or {}).get("steady_rerun")
+    if prof:
+        print(
+            "\nwhere a map-page rerun spends its time (cProfile in the server, share of the body):"
+        )
+        for caller in ("pages/map.py", "streamlit commands (all callers)", "app.py"):
+            rows = prof["callers"].get(caller, [])[:6]
+            print(f"  called from {caller}:")
+            for r in rows:
+                print(f"    {r['share_%']:5.1f}%  {r['callee']}")
+    league = (details.get("profile") or {}).get("league_rerun")
+    if league:
+        print("where a league-page rerun spends its time:")
+        for caller in ("pages/league.py", "streamlit commands (all callers)"):
+            print(f"  called from {caller}:")
+            for r in league["callers"].get(caller, [])[:6]:
+                print(f"    {r['share_%']:5.1f}%  {r['callee']}")
+    cold = (details.get("profile") or {}).get("cold_imports")
+    if cold:
+        print("first (cold) run, module imports (cumulative, nested, ms under cProfile):")
+        for r in cold[:8]:
+            print(f"    {r['ms_cumulative_profiled']:8.0f}  {r['module']}")
+    whatif = details.get("whatif")
+    if whatif:
+        print("what-if: map-page rerun with proposed fixes switched on (bench.serve experiments):")
+        for w in whatif:
+            print(f"    run_ms median {w['run_ms']['median']:7.1f} p95 {w['run_ms']['p95']:7.1f}  "
+                  f"bytes/rerun {w['bytes_per_rerun']['median'] / KB:6.0f} KB  {w['experiment']}")  # fmt: skip
+
+
+METHODS = {
+    "server_rerun": "timed inside a real `streamlit run` server (bench.serve patches Streamlit's "
+    "ScriptRunner to log each run); a websocket client without a browser moves one domain weight "
+    "at a time to new values and waits for each run; run_ms = the whole run incl. Streamlit's "
+    "post-run gc.collect(2), exec_ms = app.py + page script",
+    "browser_latency": "Debian Chromium (Playwright) against a real server on 127.0.0.1; "
+    "performance.now() in the page from the keydown on the slider to the animation frame after "
+    "the run's script-finished message has arrived, the URL has the new value, nothing is stale, "
+    "the status widget is not running and the map canvas and table are present, plus one frame",
+    "bytes": "websocket frames captured in Chromium (page.on('websocket') -> framereceived) and "
+    "by the websocket client, decoded as Streamlit ForwardMsg; 'map' = the deck.gl element",
+    "cold_start": "server process start -> map canvas visible in Chromium (new server each run)",
+    "build": "wall time of `python -m league_atlas build --data-dir <fresh tmp> --mirror ../shared/data`",
+    "memory": "peak RSS of the server process (max of 0.2 s VmRSS samples and VmHWM) over the "
+    "browser latency run",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of the harness)")
@@ -286,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         data, store_info, build_rows = built
         rows += build_rows
         details["store"] = store_info
-        res = stage("scoring", stage_scoring, data)
+        res = stage("scoring", stage_scoring, data, store_info["kind"] == "real")
         if res:
             rows += res[0]
             details["scoring"] = res[1]
@@ -327,12 +384,14 @@ def main(argv: list[str] | None = None) -> int:
         "command": "make bench   (python -m bench.run" + (" --quick" if quick else "") + ")",
         "duration_s": round(time.time() - t_start, 1),
         "machine": machine,
+        "methods": METHODS,
         "targets": rows,
         "stage_errors": errors,
         "details": details,
     }
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print_table(rows)
+    print_diagnosis(details)
     print(f"\nmachine: {machine['cpu_model']}, {machine['cores']} cores, {machine['memory_mb']:.0f} MB, "
           f"Python {machine['python']}, load average {machine['loadavg_1_5_15_at_start'][0]} at start")  # fmt: skip
     if errors:

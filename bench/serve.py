@@ -63,6 +63,15 @@ def _whatif(names: set[str]) -> list[str]:
     return flags
 
 
+def _page_name(ctx) -> str:
+    """The url path of the page this run showed ("" for the default page), when Streamlit says."""
+    try:
+        info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
+        return str(info.get("url_pathname", ""))
+    except Exception:  # noqa: BLE001 - a label only; never let timing break the app
+        return "?"
+
+
 def _install() -> None:
     from streamlit.runtime.scriptrunner import script_runner
 
@@ -103,6 +112,7 @@ def _install() -> None:
                     "n": n,
                     "t": time.time(),
                     "exec_ms": round(dt, 3),
+                    "page": _page_name(ctx),
                     "query": getattr(ctx, "query_string", ""),
                     "session": getattr(ctx, "session_id", ""),
                 }

@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from league_atlas import deck_export, explorer, exports, provenance, scoring, static_map
+from league_atlas import explorer, exports, provenance, scoring
 from league_atlas import presentation as ui
 from league_atlas import store as store_mod
 from pages import _shared
@@ -64,6 +64,8 @@ def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store,
     areas = _shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
     shown = explorer.in_focus(_view, c.focus)
     others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
+    from league_atlas import static_map  # matplotlib: imported on the first export, not at start-up
+
     return static_map.render_png(
         shown,
         areas,
@@ -81,6 +83,8 @@ def _pptx(
     stamp = _stamp(key, where, _prep, _store, c)
     shown = explorer.in_focus(_view, c.focus)
     cp = _prep.cut_points
+    from league_atlas import deck_export  # python-pptx: imported on the first export
+
     return deck_export.build_pptx(
         title=title,
         map_png=_png(key, title, where, _view, _prep, _store, c),

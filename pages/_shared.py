@@ -235,10 +235,11 @@ def _load_scenario(keys_by_name: dict[str, str]) -> None:
         )
 
 
-def sidebar(st_: store.Store) -> Controls:
+def sidebar(st_: store.Store, page: str = "") -> Controls:
     """All shared controls, each bound to the URL so a copied link restores the exact view."""
     version = store_version()
     incoming = {k: st.query_params.get(k) for k in st.query_params}
+    restore_after_page_switch(incoming, page)
     types = st_.trust_types()
     type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
     valid: dict[str, object] = {"type": set(type_label.values())}
@@ -412,6 +413,11 @@ def sidebar(st_: store.Store) -> Controls:
     )
     valid["present"] = {"true", "false", "1", "0", "yes", "no", "on", "off"}
     _note_bad_params(incoming, valid)
+    remember_shared(
+        ["type", "q", "level", "area", "trust", "items", "override", "segments", "present"]
+        + list(dom_keys.values())
+        + list(item_keys.values())
+    )
     return Controls(trust_type, quarter, focus, weights, override, seg_method, trust, present)
 
 
@@ -457,8 +463,30 @@ def legend_html() -> str:
     return ui.legend_html(ui.segment_legend_items(), title="Segment")
 
 
+SHADOW = "_shared_values"
+
+
+def restore_after_page_switch(incoming: dict[str, str], page: str) -> None:
+    """Streamlit clears the query string on a page switch, and bound widgets then fall back to
+    their defaults. On a switch to another page whose URL carries none of the shared settings,
+    put back the values the controls had at the end of the previous run (kept in SHADOW), so
+    weights, focus and the selected trust follow the user from page to page."""
+    last_page = st.session_state.get("_last_page")
+    st.session_state["_last_page"] = page
+    shadow = st.session_state.get(SHADOW) or {}
+    if last_page is None or last_page == page or not shadow or any(k in incoming for k in shadow):
+        return
+    for key, value in shadow.items():
+        st.session_state[key] = value
+
+
+def remember_shared(keys: list[str]) -> None:
+    """Keep this run's control values for `restore_after_page_switch`."""
+    st.session_state[SHADOW] = {k: st.session_state[k] for k in keys if k in st.session_state}
+
+
 def page_menu(pages: dict[str, list]) -> None:
-    """The page menu: a labelled navigation landmark of plain links, grouped by section."""
+    """The page menu: plain links grouped by section, carrying the shared URL settings along."""
     for section, entries in pages.items():
         st.markdown(f'<p class="la-nav-section">{section}</p>', unsafe_allow_html=True)
         for p in entries:

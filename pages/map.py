@@ -30,7 +30,7 @@ if c.focus.code and not shown.empty:
     with st.container(border=True):
         st.markdown(f"**{where} at a glance**")
         for line in narrative.focus_summary(view, shown, where, c.trust_type):
-            st.markdown(f"- {line}")
+            st.markdown(f"- {ui.md_escape(line)}")
         peers = explorer.peer_comparison(view, shown)
         st.dataframe(
             peers.rename(
@@ -137,7 +137,7 @@ if len(unplaced):
 
 if c.trust and c.trust in set(view["trust_code"]):
     t = view.set_index("trust_code").loc[c.trust]
-    st.header(f"{t['trust_name']} ({c.trust})")
+    st.header(f"{ui.md_escape(t['trust_name'])} ({c.trust})")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
         "Segment",

@@ -50,14 +50,16 @@ if not code or code not in by_code.index:
     st.stop()
 
 t = by_code.loc[code]
-st.header(f"{t['trust_name']} ({code})")
+st.header(f"{ui.md_escape(t['trust_name'])} ({code})")
 _shared.weights_banner(prep, c)
 place = " · ".join(
     str(x)
     for x in (t.get("region_name"), t.get("icb23_name"), t.get("lad_name"))
     if isinstance(x, str)
 )
-st.caption(f"{t['trust_subtype']} · {place} · located by {t.get('located_by', 'n/a')}")
+st.caption(
+    ui.md_escape(f"{t['trust_subtype']} · {place} · located by {t.get('located_by', 'n/a')}")
+)
 
 subtypes = prep.trusts.set_index("trust_code")["trust_subtype"]
 default_peers = [p for p in subtypes.index[subtypes == subtypes.get(code)] if p != code]
@@ -132,10 +134,10 @@ def headline(code: str) -> None:
 if compare:
     left, right = st.columns(2)
     with left:
-        st.subheader(names[code])
+        st.subheader(ui.md_escape(names[code]))
         headline(code)
     with right:
-        st.subheader(names[compare])
+        st.subheader(ui.md_escape(names[compare]))
         headline(compare)
 else:
     headline(code)

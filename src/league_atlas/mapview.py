@@ -8,6 +8,8 @@ Every layer carries the same tooltip fields (pydeck has one tooltip template for
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import math
 from dataclasses import dataclass
@@ -172,6 +174,12 @@ def view_for_bounds(
         "pitch": 0,
         "bearing": 0,
     }
+
+
+# pydeck tries to build a Jupyter widget on every Deck() to see whether ipywidgets is installed
+# (about 10 ms a rerun, make bench); the answer cannot change within a process, so ask once.
+_deck_module = importlib.import_module("pydeck.bindings.deck")
+_deck_module.has_jupyter_extra = functools.cache(_deck_module.has_jupyter_extra)
 
 
 class CompactDeck(pdk.Deck):

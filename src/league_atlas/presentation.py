@@ -9,6 +9,7 @@ outlines that contrast at least 3:1 with each fill, and text labels so colour is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 APP_TITLE = "League Atlas"
@@ -291,3 +292,14 @@ def segment_legend_items() -> list[LegendItem]:
         )
         for s in SEGMENTS.values()
     ]
+
+
+# Only what starts inline Markdown or HTML: links and images ([ ]), emphasis (* _), code (`),
+# strikethrough (~), maths ($), tables (|), raw HTML (< >) and the escape character itself.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>~$|])")
+
+
+def md_escape(text: object) -> str:
+    """Text from data files made literal for Streamlit's Markdown (headers, captions, write):
+    a trust called "[x](https://...) **Bold**" shows exactly that, never a link or bold text."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

@@ -44,3 +44,8 @@ def test_interpolate_endpoints():
     assert ui.interpolate(ui.DIVERGING, 0) == ui.DIVERGING[0].upper()
     assert ui.interpolate(ui.DIVERGING, 1) == ui.DIVERGING[-1].upper()
     assert ui.interpolate(ui.DIVERGING, 0.5) == ui.DIVERGING[1].upper()
+
+
+def test_md_escape_makes_markdown_literal():
+    assert ui.md_escape("[x](http://e) **B** _i_ <b>") == r"\[x\](http://e) \*\*B\*\* \_i\_ \<b\>"
+    assert ui.md_escape("Plain NHS Trust") == "Plain NHS Trust"
