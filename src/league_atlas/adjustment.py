@@ -290,15 +290,7 @@ MISSING_LINE = ui.NHS_MID_GREY
 
 def ramp_colours(values: pd.Series) -> list[str | None]:
     """Hex colours on the NHS sequential ramp (light = low, dark = high); None when missing."""
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    lo, hi = v.min(), v.max()
-    out: list[str | None] = []
-    for x in v:
-        if not np.isfinite(x):
-            out.append(None)
-        else:
-            out.append(ui.interpolate(ui.SEQUENTIAL, 0.0 if hi == lo else (x - lo) / (hi - lo)))
-    return out
+    return ui.ramp_colours(pd.to_numeric(values, errors="coerce").astype(float))
 
 
 def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:

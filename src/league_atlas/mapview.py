@@ -327,7 +327,6 @@ def value_points(
     """
     d = df.dropna(subset=["lat", "lon"]).sort_values("trust_code").reset_index(drop=True)
     v = d[value_col].astype(float)
-    lo, hi = float(v.min()), float(v.max())
     out = pd.DataFrame(
         {
             "trust_code": d["trust_code"],
@@ -337,16 +336,15 @@ def value_points(
         }
     )
     fills, lines = [], []
-    for x in v:
-        if x != x:
+    for colour in ui.ramp_colours(v, reverse=better == "lower"):
+        if colour is None:
             fills.append(ui.rgba(ui.NO_SEGMENT.fill))
             lines.append(ui.rgba(ui.NO_SEGMENT.outline))
-            continue
-        t = 0.5 if hi == lo else (x - lo) / (hi - lo)
-        t = 1.0 - t if better == "lower" else t
-        colour = ui.interpolate(ui.SEQUENTIAL, t)
-        fills.append(ui.rgba(colour))
-        lines.append(ui.rgba(ui.NHS_WHITE if ui.relative_luminance(colour) < 0.2 else ui.NHS_TEXT))
+        else:
+            fills.append(ui.rgba(colour))
+            lines.append(
+                ui.rgba(ui.NHS_WHITE if ui.relative_luminance(colour) < 0.2 else ui.NHS_TEXT)
+            )
     out["fill"], out["line"] = fills, lines
     out["line_width"] = 1
     out["radius"] = 3500

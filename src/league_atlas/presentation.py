@@ -123,6 +123,26 @@ def contrast_ratio(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def ramp_colours(
+    values, *, reverse: bool = False, stops: tuple[str, ...] = SEQUENTIAL
+) -> list[str | None]:
+    """Hex colours along a ramp for numeric values (low -> first stop, or the reverse); None where
+    a value is missing, so the caller can draw its explicit no-data state."""
+    import math
+
+    xs = [float(x) if x is not None else math.nan for x in values]
+    finite = [x for x in xs if math.isfinite(x)]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 0.0)
+    out: list[str | None] = []
+    for x in xs:
+        if not math.isfinite(x):
+            out.append(None)
+            continue
+        t = 0.5 if hi == lo else (x - lo) / (hi - lo)
+        out.append(interpolate(stops, 1.0 - t if reverse else t))
+    return out
+
+
 def interpolate(stops: tuple[str, ...], t: float) -> str:
     """Colour at position t in [0, 1] along a ramp of hex stops."""
     t = min(max(t, 0.0), 1.0)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -703,11 +702,3 @@ def merge_releases(releases: list[Release]) -> tuple[pd.DataFrame, pd.DataFrame,
         }
     )
     return metrics.sort_values(METRIC_KEY, kind="stable").reset_index(drop=True), league, usage
-
-
-def is_finite_number(x: object) -> bool:
-    """True for a real, finite number (used by the app's upload summary)."""
-    try:
-        return math.isfinite(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False

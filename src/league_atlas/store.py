@@ -37,7 +37,7 @@ from league_atlas import fetch as fetching
 from league_atlas.errors import InputError, LeagueAtlasError, StoreMissingError
 from league_atlas.paths import GEO_DIR, PACKAGE_DIR, raw_dir, store_dir
 from league_atlas.schema import STORE_FILES
-from league_atlas.sources import catalogue, raw_files, sha256_file
+from league_atlas.sources import catalogue, raw_files
 
 STORES = "stores"
 VERSION_PREFIX = "store"
@@ -484,11 +484,6 @@ def open_store(data_dir: Path) -> Store:
     if not (link / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no prepared store under {data_dir}; run {BUILD_COMMAND}")
     return Store(link.resolve())
-
-
-def sha_of(path: Path) -> str:
-    """sha256 of a file (re-exported for the CLI's `add-release` summary)."""
-    return sha256_file(path)
 
 
 def store_dir_path(data_dir: Path) -> Path:
