@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from league_atlas import presentation as ui
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")

@@ -14,22 +14,24 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from league_atlas import influence, paths, releases, scoring, sources, uncertainty
-from league_atlas.weights import Weights
+from league_atlas import config
+from league_atlas.io import releases, sources
+from league_atlas.scoring import engine, influence, preparation, uncertainty
+from league_atlas.scoring.weights import Weights
 
 SOURCE_ID = "nof_acute_q1_2526"
 
 
 def _real_metrics() -> pd.DataFrame | None:
-    data_dir = paths.data_dir()
+    data_dir = config.data_dir()
     try:
-        from league_atlas.store import open_store
+        from league_atlas.store.reader import open_store
 
         return open_store(data_dir).metrics
     except Exception:  # noqa: BLE001 - any missing or stale store: fall back to the raw file
         pass
     candidates = [sources.raw_file(data_dir, SOURCE_ID)]
-    mirror = paths.default_mirror()
+    mirror = config.default_mirror()
     if mirror is not None:
         candidates.append(mirror / sources.get(SOURCE_ID).files[0].path)
     for path in candidates:
@@ -88,7 +90,7 @@ def run() -> list[dict]:
     label = ""
     if metrics is None:
         metrics, label = _generated_metrics(), " (generated release, no real data found)"
-    p = scoring.prepare(metrics, "acute")
+    p = preparation.prepare(metrics, "acute")
     # A non-official scenario, so the timed path is the real re-weighting, not the shortcut.
     w = Weights(domains={p.domains[0]: 2.0}, metrics={p.item_keys[-1]: 0.5})
     vec = w.item_vector(p)
@@ -96,11 +98,11 @@ def run() -> list[dict]:
     draws = uncertainty.draw_weights(vec, 1000, uncertainty.concentration_for_spread(len(vec)), rng)
     n = f"{p.n_trusts} trusts x {len(p.item_keys)} items"
     cases: list[tuple[str, Callable[[], object], int, float]] = [
-        (f"scoring.prepare: one quarter and trust type ({n})", lambda: scoring.prepare(metrics, "acute"), 10, 1000.0),
-        (f"scoring.score: re-weight {n} (NumPy core)", lambda: scoring.score(p, vec), 500, 1.0),
-        (f"scoring.score: re-weight {n} from a Weights object", lambda: scoring.score(p, w), 500, 1.0),
-        (f"scoring.reweight: full table with drivers ({n})", lambda: scoring.reweight(p, w), 200, 5.0),
-        (f"scoring.reweight: full table, explain=False ({n})", lambda: scoring.reweight(p, w, explain=False), 200, 2.5),
+        (f"preparation.prepare: one quarter and trust type ({n})", lambda: preparation.prepare(metrics, "acute"), 10, 1000.0),
+        (f"engine.score: re-weight {n} (NumPy core)", lambda: engine.score(p, vec), 500, 1.0),
+        (f"engine.score: re-weight {n} from a Weights object", lambda: engine.score(p, w), 500, 1.0),
+        (f"engine.reweight: full table with drivers ({n})", lambda: engine.reweight(p, w), 200, 5.0),
+        (f"engine.reweight: full table, explain=False ({n})", lambda: engine.reweight(p, w, explain=False), 200, 2.5),
         (f"uncertainty.simulate: 1,000 Monte Carlo draws ({n})", lambda: uncertainty.simulate(p, draws), 30, 100.0),
         (f"uncertainty.rank_intervals: 1,000 draws, table ({n})", lambda: uncertainty.rank_intervals(p, w, 1000), 30, 100.0),
         (f"influence.effective_influence ({n})", lambda: influence.effective_influence(p, w), 50, 50.0),

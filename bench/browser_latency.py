@@ -178,7 +178,7 @@ def slider_param(label: str) -> str:
     """The URL key of a domain-weight slider (the sidebar's `w_<slug>`), from its label."""
     import re
 
-    from league_atlas import presentation as ui
+    from league_atlas.views import presentation as ui
 
     return f"{ui.DOMAIN_WEIGHT.key}_" + re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
 
@@ -220,12 +220,13 @@ def new_page(browser, frames: FrameLog | None = None):
 def domain_labels(data_dir) -> list[str]:
     """Labels of the domain-weight sliders of the default view (first trust type, newest quarter),
     from the store itself, so the benchmark follows the release rather than assuming domains."""
-    from league_atlas import presentation as ui
-    from league_atlas import scoring, store
+    from league_atlas.scoring import preparation
+    from league_atlas.store import reader
+    from league_atlas.views import presentation as ui
 
-    st_ = store.open_store(data_dir)
+    st_ = reader.open_store(data_dir)
     trust_type = st_.trust_types()[0]
-    prep = scoring.prepare(st_.metrics, trust_type, st_.quarters(trust_type)[-1])
+    prep = preparation.prepare(st_.metrics, trust_type, st_.quarters(trust_type)[-1])
     return [ui.DOMAIN_WEIGHT.label.format(domain=d) for d in prep.domains]
 
 

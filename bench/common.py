@@ -103,9 +103,9 @@ def machine() -> dict:
 
 def mirror() -> Path | None:
     """The real data mirror (../shared/data), or None when it is absent."""
-    from league_atlas import paths
+    from league_atlas import config
 
-    m = paths.default_mirror()
+    m = config.default_mirror()
     return m if m is not None and (m / "nof").is_dir() else None
 
 

@@ -87,10 +87,10 @@ def map_bytes_by_layer(server: Server, data_dir) -> list[dict]:
     Each layer is opened from a link (`?layer=<label>`, as a shared URL would), then one weight
     moves to a new value; the deck.gl element of that rerun is what a user's browser receives.
     """
-    from league_atlas import presentation as ui
-    from league_atlas import store
+    from league_atlas.store import reader
+    from league_atlas.views import presentation as ui
 
-    ids = store.open_store(data_dir).boundary_ids()
+    ids = reader.open_store(data_dir).boundary_ids()
     move = fresh_states(domain_labels(data_dir), 1)[0]
     out = []
     for layer_id, label in ui.BOUNDARY_LAYERS.items():

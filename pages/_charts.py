@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from league_atlas import presentation as ui
+from league_atlas.views import presentation as ui
 
 
 def score_scatter_with_fit(

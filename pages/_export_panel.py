@@ -13,9 +13,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from league_atlas import explorer, exports, provenance, scoring
-from league_atlas import presentation as ui
-from league_atlas import store as store_mod
+from league_atlas.io import provenance
+from league_atlas.scoring import preparation
+from league_atlas.store import reader
+from league_atlas.views import explorer, exports
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 
@@ -34,7 +36,7 @@ def _view_key(c, version: str | None) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _stamp(key: tuple, where: str, _prep: scoring.Prepared, _store: store_mod.Store, _c):
+def _stamp(key: tuple, where: str, _prep: preparation.Prepared, _store: reader.Store, _c):
     c = _c
     note = explorer.weights_note(c.weights, _prep)
     official, note = exports.view_status(
@@ -64,7 +66,7 @@ def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store,
     areas = _shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
     shown = explorer.in_focus(_view, c.focus)
     others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
-    from league_atlas import static_map  # matplotlib: imported on the first export, not at start-up
+    from league_atlas.render import static_map
 
     return static_map.render_png(
         shown,
@@ -83,7 +85,7 @@ def _pptx(
     stamp = _stamp(key, where, _prep, _store, c)
     shown = explorer.in_focus(_view, c.focus)
     cp = _prep.cut_points
-    from league_atlas import deck_export  # python-pptx: imported on the first export
+    from league_atlas.render import deck_export
 
     return deck_export.build_pptx(
         title=title,
@@ -117,9 +119,9 @@ def _table_hash(table: pd.DataFrame) -> str:
 def export_panel(
     *,
     view: pd.DataFrame,
-    prep: scoring.Prepared,
+    prep: preparation.Prepared,
     controls,
-    store: store_mod.Store,
+    store: reader.Store,
     title: str,
     table: pd.DataFrame,
     where: str,

@@ -13,39 +13,42 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from league_atlas import explorer, paths, scoring, store
-from league_atlas import presentation as ui
+from league_atlas import config
 from league_atlas.context.proxies import PROXIES
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.schema import TRUST_TYPES
-from league_atlas.weights import Weights
+from league_atlas.scoring import engine, preparation
+from league_atlas.scoring.weights import Weights
+from league_atlas.store import reader
+from league_atlas.views import explorer
+from league_atlas.views import presentation as ui
 
 # ------------------------------------------------------------------ data, cached once per store version
 
 
 def data_dir():
-    return paths.data_dir(os.environ.get(paths.DATA_DIR_ENV))
+    return config.data_dir(os.environ.get(config.DATA_DIR_ENV))
 
 
 def store_version() -> str | None:
     """The current store folder name (changes when a build or add-release publishes)."""
-    link = paths.store_dir(data_dir())
+    link = config.store_dir(data_dir())
     return link.resolve().name if (link / "manifest.json").is_file() else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _store(version: str, base: str) -> store.Store:
-    return store.open_store(paths.Path(base))
+def _store(version: str, base: str) -> reader.Store:
+    return reader.open_store(config.Path(base))
 
 
-def current_store() -> store.Store | None:
+def current_store() -> reader.Store | None:
     version = store_version()
     return _store(version, str(data_dir())) if version else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def prepared(version: str, trust_type: str, quarter: str) -> scoring.Prepared:
-    return scoring.prepare(current_store().metrics, trust_type, quarter)
+def prepared(version: str, trust_type: str, quarter: str) -> preparation.Prepared:
+    return preparation.prepare(current_store().metrics, trust_type, quarter)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -53,7 +56,7 @@ def boundary(version: str, layer: str):
     return current_store().boundary(layer)
 
 
-def page_context() -> tuple[store.Store, Controls]:
+def page_context() -> tuple[reader.Store, Controls]:
     """The store and the sidebar controls for a page script.
 
     Streamlit treats a project with a `pages/` folder as a v1 multipage app until the entry point
@@ -68,7 +71,7 @@ def page_context() -> tuple[store.Store, Controls]:
     return current_store(), st.session_state["controls"]
 
 
-def current_view(c: Controls) -> tuple[str, scoring.Prepared, pd.DataFrame]:
+def current_view(c: Controls) -> tuple[str, preparation.Prepared, pd.DataFrame]:
     """(store version, prepared release, league view under the sidebar weights) for a page."""
     version = store_version()
     prep = prepared(version, c.trust_type, c.quarter)
@@ -99,7 +102,7 @@ def intervals(
     spread: float,
 ) -> pd.DataFrame:
     """Rank intervals and P(segment) under weight uncertainty, cached per view."""
-    from league_atlas import uncertainty
+    from league_atlas.scoring import uncertainty
 
     p = prepared(version, trust_type, quarter)
     return uncertainty.rank_intervals(
@@ -117,7 +120,7 @@ def intervals(
 def trust_metrics(
     version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]
 ) -> pd.DataFrame:
-    from league_atlas import metric_catalogue
+    from league_atlas.views import metric_catalogue
 
     return metric_catalogue.trust_metrics(
         current_store().metrics, trust_type, quarter, trust_code, list(peers)
@@ -126,7 +129,7 @@ def trust_metrics(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def metric_dictionary(version: str, trust_type: str, quarter: str) -> pd.DataFrame:
-    from league_atlas import metric_catalogue
+    from league_atlas.views import metric_catalogue
 
     return metric_catalogue.dictionary(current_store().metrics, trust_type, quarter)
 
@@ -235,7 +238,7 @@ def _load_scenario(keys_by_name: dict[str, str]) -> None:
         )
 
 
-def sidebar(st_: store.Store, page: str = "") -> Controls:
+def sidebar(st_: reader.Store, page: str = "") -> Controls:
     """All shared controls, each bound to the URL so a copied link restores the exact view."""
     version = store_version()
     incoming = {k: st.query_params.get(k) for k in st.query_params}
@@ -378,7 +381,7 @@ def sidebar(st_: store.Store, page: str = "") -> Controls:
     )
     try:
         weights.validate(prep)
-        if not (scoring.weight_vector(prep, weights) > 0).any():
+        if not (engine.weight_vector(prep, weights) > 0).any():
             raise LeagueAtlasError("every weight is 0")
     except LeagueAtlasError as exc:
         sb.error(f"These weights cannot score the trusts ({exc}); using the official weights.")
@@ -435,7 +438,7 @@ def param_notices() -> None:
         )
 
 
-def weights_banner(prep: scoring.Prepared, c: Controls) -> None:
+def weights_banner(prep: preparation.Prepared, c: Controls) -> None:
     """Every view says plainly whether it is the official table, and which weights are in use."""
     note = explorer.weights_note(c.weights, prep)
     extra = []

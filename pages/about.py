@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from league_atlas import presentation as ui
-from league_atlas import provenance
+from league_atlas.io import provenance
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 store, _ = _shared.page_context()

@@ -9,10 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from league_atlas import adjustment, disparities, explorer, exports, mapview
-from league_atlas import presentation as ui
+from league_atlas.analysis import adjustment, disparities
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.render import mapview
+from league_atlas.views import explorer, exports
+from league_atlas.views import presentation as ui
 from pages import _charts, _shared
 
 store, c = _shared.page_context()

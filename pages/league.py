@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas import explorer, exports, narrative
-from league_atlas import presentation as ui
+from league_atlas.views import explorer, exports, narrative
+from league_atlas.views import presentation as ui
 from pages import _shared
 from pages._export_panel import export_panel
 

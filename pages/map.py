@@ -6,8 +6,9 @@ import os
 
 import streamlit as st
 
-from league_atlas import explorer, mapview, narrative
-from league_atlas import presentation as ui
+from league_atlas.render import mapview
+from league_atlas.views import explorer, narrative
+from league_atlas.views import presentation as ui
 from pages import _shared
 from pages._export_panel import export_panel
 

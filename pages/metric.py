@@ -7,8 +7,9 @@ import os
 import altair as alt
 import streamlit as st
 
-from league_atlas import explorer, mapview, metric_catalogue
-from league_atlas import presentation as ui
+from league_atlas.render import mapview
+from league_atlas.views import explorer, metric_catalogue
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 store, c = _shared.page_context()

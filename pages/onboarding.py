@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from league_atlas import paths
-from league_atlas import presentation as ui
+from league_atlas import config
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 st.title(f"Welcome to {ui.APP_TITLE}")
 st.write(ui.APP_TAGLINE)
 data_dir = _shared.data_dir()
-mirror = paths.default_mirror()
+mirror = config.default_mirror()
 st.warning(
     f"No prepared data yet: there is no store under `{data_dir}`.", icon=":material/warning:"
 )

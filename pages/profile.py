@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas import presentation as ui
-from league_atlas import scoring
+from league_atlas.scoring import engine
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 store, c = _shared.page_context()
@@ -92,7 +92,7 @@ iv = _shared.intervals(
     c.segment_method,
     ui.UNCERTAINTY_SPREAD.default,
 ).set_index("trust_code")
-gaps = scoring.segment_gaps(
+gaps = engine.segment_gaps(
     prep, c.weights, segment_method=c.segment_method, financial_override=c.financial_override
 ).set_index("trust_code")
 
@@ -144,7 +144,7 @@ else:
 
 # ------------------------------------------------------------------ domains
 st.subheader("Domain scores")
-dom = scoring.domain_scores(prep, c.weights)
+dom = engine.domain_scores(prep, c.weights)
 dom_rows = {"This trust": dom.loc[code]}
 if compare:
     dom_rows[names[compare]] = dom.loc[compare]
@@ -255,7 +255,7 @@ quarters = store.quarters(c.trust_type)
 trend = []
 for q in quarters:
     pq = _shared.prepared(version, c.trust_type, q)
-    off = scoring.official_table(pq).set_index("trust_code")
+    off = engine.official_table(pq).set_index("trust_code")
     if code in off.index:
         trend.append(
             {

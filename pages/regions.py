@@ -9,9 +9,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from league_atlas import disparities, explorer, exports, mapview
-from league_atlas import presentation as ui
-from league_atlas.weights import Weights
+from league_atlas.analysis import disparities
+from league_atlas.render import mapview
+from league_atlas.scoring.weights import Weights
+from league_atlas.views import explorer, exports
+from league_atlas.views import presentation as ui
 from pages import _charts, _shared
 
 store, c = _shared.page_context()

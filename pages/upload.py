@@ -13,12 +13,12 @@ import os
 import pandas as pd
 import streamlit as st
 
-from league_atlas import presentation as ui
-from league_atlas import provenance
-from league_atlas import store as store_mod
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.io import provenance
+from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
-from league_atlas.sources import catalogue
+from league_atlas.store import writer
+from league_atlas.views import presentation as ui
 from pages import _shared
 
 ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
@@ -91,7 +91,7 @@ if st.button(
     old_manifest = store.manifest
     status = st.status("Checking the file and rebuilding the store...")
     try:
-        info, result = store_mod.add_release(
+        info, result = writer.add_release(
             _shared.data_dir(),
             data=up.getvalue(),
             name=up.name,

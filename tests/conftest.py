@@ -10,7 +10,7 @@ import pytest
 TESTS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS_DIR))
 
-from league_atlas import paths  # noqa: E402
+from league_atlas import config  # noqa: E402
 
 ARTIFACTS = TESTS_DIR.parent / "test-artifacts"
 NO_MIRROR = "../shared/data (the real public data mirror) is not present; real-data tests skipped"
@@ -19,7 +19,7 @@ NO_MIRROR = "../shared/data (the real public data mirror) is not present; real-d
 @pytest.fixture(scope="session")
 def real_mirror() -> Path:
     """The real data mirror, or skip with the reason."""
-    mirror = paths.default_mirror()
+    mirror = config.default_mirror()
     if mirror is None or not (mirror / "nof").is_dir():
         pytest.skip(NO_MIRROR)
     return mirror
@@ -28,10 +28,10 @@ def real_mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_store_dir(real_mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with the real store, built once per test session from the mirror."""
-    from league_atlas import store
+    from league_atlas.store import writer
 
     data_dir = tmp_path_factory.mktemp("real-data")
-    store.build(data_dir, real_mirror, progress=lambda m: None)
+    writer.build(data_dir, real_mirror, progress=lambda m: None)
     return data_dir
 
 

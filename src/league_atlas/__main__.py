@@ -1,5 +1,5 @@
 """`python -m league_atlas ...` runs the command-line interface."""
 
-from league_atlas.cli import main
+from league_atlas.cli.main import main
 
 raise SystemExit(main())

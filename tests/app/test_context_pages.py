@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from league_atlas import adjustment
+from league_atlas.analysis import adjustment
 from league_atlas.context import proxies
 from support.fixture_store import TRUST_CODES, build_context_fixture_store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from league_atlas import presentation as ui
+from league_atlas.views import presentation as ui
 
 PAGES = ["pages/map.py", "pages/league.py", "pages/about.py"]
 W_SAFETY = "w_patient-safety"

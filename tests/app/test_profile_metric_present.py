@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from league_atlas import presentation as ui
+from league_atlas.views import presentation as ui
 
 
 def test_focus_view_summarises_the_area(app):

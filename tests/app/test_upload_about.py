@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from league_atlas import releases, sources
 from league_atlas.errors import InputError
+from league_atlas.io import releases, sources
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
 

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from league_atlas import presentation as ui
-from league_atlas import scoring, store
+from league_atlas.scoring import preparation
+from league_atlas.store import reader
+from league_atlas.views import presentation as ui
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 EXAMPLES_PER_PAGE = 12
@@ -45,8 +46,8 @@ def real_keys(data_dir: Path) -> list[str]:
         sys.path.insert(0, str(APP.parent))
     from pages import _shared
 
-    st_ = store.open_store(data_dir)
-    prep = scoring.prepare(st_.metrics, st_.trust_types()[0])
+    st_ = reader.open_store(data_dir)
+    prep = preparation.prepare(st_.metrics, st_.trust_types()[0])
     keys = {"type", "q", "level", "area", "trust", "override", "segments", "present", "embed"}
     keys |= {_shared.domain_key(d) for d in prep.domains}
     keys |= {_shared.item_key(k) for k in prep.item_keys}

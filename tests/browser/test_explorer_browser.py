@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from league_atlas import mapview, store
+from league_atlas.render import mapview
+from league_atlas.store import reader
 from support.browser import project, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -96,7 +97,7 @@ def test_copied_url_reproduces_the_view(server, browser, page, artifacts_dir):
 
 
 def test_clicking_a_trust_on_the_map_opens_its_details(server, page, real_store_dir, artifacts_dir):
-    trusts = store.open_store(real_store_dir).trusts
+    trusts = reader.open_store(real_store_dir).trusts
     acute = trusts[(trusts["trust_type"] == "acute") & trusts["lat"].notna()].reset_index(drop=True)
     page.goto(server + "/")
     wait_for_app(page)

@@ -15,8 +15,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from league_atlas import exports, static_map
-from league_atlas import presentation as ui
+from league_atlas.render import static_map
+from league_atlas.views import exports
+from league_atlas.views import presentation as ui
 from support.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

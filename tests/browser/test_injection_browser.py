@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.injection import hostile
-from league_atlas import mapview, store
+from league_atlas.render import mapview
+from league_atlas.store import reader
 from support.browser import project, start_server, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -108,7 +109,7 @@ def test_hostile_names_show_literally_in_headings_and_choosers(hostile_server, p
 
 def test_map_tooltips_show_hostile_names_as_text(hostile_server, page, dialogs, artifacts_dir):
     url, data_dir = hostile_server
-    trusts = store.open_store(data_dir).trusts.set_index("trust_code")
+    trusts = reader.open_store(data_dir).trusts.set_index("trust_code")
     page.goto(url + "/")
     wait_for_app(page)
     wait_for_map(page)

@@ -1,8 +1,8 @@
 """Context proxies on the real sources, for the 134 acute trusts of the NOF Q1 2025/26 file.
 
-Fetches the NOF file, the sources places.build_places needs and every context source from the
+Fetches the NOF file, the sources locate.build_places needs and every context source from the
 shared mirror into a temporary data folder (skipped when the mirror is absent), locates the trusts
-with places.build_places, then builds the proxies both ways (catchment and location) and checks:
+with locate.build_places, then builds the proxies both ways (catchment and location) and checks:
 coverage per proxy (every proxy reaches all 134 acute trusts on these sources), the crosswalks
 against the published facts (the RUC lookups' LAD_Changes sheet, the LAD 2024 boundaries), that
 every English local-authority code of every source reaches a LAD 2024 code, and that the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from league_atlas import boundaries, geography, places, releases
+from league_atlas.config import default_mirror
 from league_atlas.context import (
     deprivation,
     earnings,
@@ -26,9 +26,10 @@ from league_atlas.context import (
     universities,
 )
 from league_atlas.context.tables import ENGLAND_LAD, find_table, frame_from_rows
-from league_atlas.fetch import fetch_all
-from league_atlas.paths import default_mirror
-from league_atlas.sources import catalogue, raw_file
+from league_atlas.io import releases
+from league_atlas.io.fetch import fetch_all
+from league_atlas.io.sources import catalogue, raw_file
+from league_atlas.places import boundaries, locate, registry
 
 pytestmark = pytest.mark.realdata
 
@@ -40,11 +41,11 @@ NEEDED = sorted(
     {
         NOF_SOURCE,
         *CONTEXT_SOURCES,
-        *(spec.source for spec in geography.load_layers_spec().values()),
-        *places.ODS_SOURCES,
-        places.HOSPITALS_SOURCE,
-        places.NSPL_SOURCE,
-        *places.ICB_LOOKUP_SOURCES,
+        *(spec.source for spec in registry.load_layers_spec().values()),
+        *locate.ODS_SOURCES,
+        locate.HOSPITALS_SOURCE,
+        locate.NSPL_SOURCE,
+        *locate.ICB_LOOKUP_SOURCES,
     }
 )
 ACUTE_TRUSTS = 134
@@ -74,7 +75,7 @@ def trusts(data_dir):
         ]
         .reset_index(drop=True)
     )
-    table, _report = places.build_places(data_dir, seed, boundaries.load_layers(data_dir))
+    table, _report = locate.build_places(data_dir, seed, boundaries.load_layers(data_dir))
     assert len(table) == ACUTE_TRUSTS
     return table
 

@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from league_atlas import adjustment, cli, disparities, explorer, paths, scoring, store
+from league_atlas import config
+from league_atlas.analysis import adjustment, disparities
+from league_atlas.cli import main
+from league_atlas.scoring import preparation
+from league_atlas.store import reader
+from league_atlas.views import explorer
 
 pytestmark = pytest.mark.realdata
 
@@ -23,8 +28,8 @@ QUARTER = "Q1 2025/26"
 
 @pytest.fixture(scope="module")
 def real(real_store_dir):
-    st = store.open_store(real_store_dir)
-    prep = scoring.prepare(st.metrics, "acute", QUARTER)
+    st = reader.open_store(real_store_dir)
+    prep = preparation.prepare(st.metrics, "acute", QUARTER)
     view = explorer.league_view(prep, st.trusts)
     context = st.context_table()
     if context is None:
@@ -36,7 +41,7 @@ def real(real_store_dir):
 
 def test_regions_command_on_the_real_store(real_store_dir, real, capsys):
     _, prep, _, _ = real
-    code = cli.main(
+    code = main.main(
         [
             "regions",
             "--trust-type",
@@ -52,7 +57,7 @@ def test_regions_command_on_the_real_store(real_store_dir, real, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
-    regions = pd.read_csv(paths.GEO_DIR / "nhs_regions.csv")
+    regions = pd.read_csv(config.GEO_DIR / "nhs_regions.csv")
     assert len(df) == len(regions) == 7
     assert set(df["area_code"]) == set(regions["region_code"])
     assert df["trusts"].sum() == prep.n_trusts == 134

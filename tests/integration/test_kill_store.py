@@ -36,7 +36,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from league_atlas import fetch, sources, store
+from league_atlas.io import fetch, sources
+from league_atlas.store import reader, writer
 from support import nof_factory as nf
 from support.fixture_store import LAYERS, TRUST_CODES, build_fixture_store
 
@@ -53,7 +54,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 def _metrics(data_dir: Path) -> pd.DataFrame:
-    m = store.open_store(data_dir).metrics
+    m = reader.open_store(data_dir).metrics
     return m.sort_values(["quarter", "trust_code", "metric_id"], ignore_index=True)
 
 
@@ -77,7 +78,7 @@ def made_up(tmp_path_factory) -> tuple[Path, dict]:
     empty_mirror = tmp_path_factory.mktemp("empty-mirror")
     env = {
         **os.environ,
-        store.LAYERS_ENV: str(LAYERS),
+        writer.LAYERS_ENV: str(LAYERS),
         "LEAGUE_ATLAS_MIRROR": str(empty_mirror),
         # Any download attempt goes to a closed port on this machine and fails at once.
         "HTTP_PROXY": "http://127.0.0.1:9",
@@ -114,7 +115,7 @@ def test_sigkill_never_breaks_the_store(made_up, kind, tmp_path):
     rng = random.Random(f"kill-{kind}")
     outcomes: Counter[str] = Counter()
     for i in range(1, KILLS + 1):
-        before_path = store.store_dir_path(data_dir)
+        before_path = reader.store_dir_path(data_dir)
         before_files = _hashes(before_path)
         before_metrics = _metrics(data_dir)
         proc = subprocess.Popen(
@@ -131,10 +132,10 @@ def test_sigkill_never_breaks_the_store(made_up, kind, tmp_path):
             proc.send_signal(signal.SIGKILL)
         proc.wait(60)
         where = f"{kind} run {i}, killed after {delay:.2f} s of ~{duration:.2f} s"
-        after = store.open_store(data_dir)  # raises if the store cannot be opened
+        after = reader.open_store(data_dir)  # raises if the store cannot be opened
         assert len(after.trusts) > 0 and len(after.releases) > 0, where
         assert _hashes(before_path) == before_files, f"previous version changed ({where})"
-        if store.added_registry(data_dir) != after.manifest.get("added_releases", []):
+        if writer.added_registry(data_dir) != after.manifest.get("added_releases", []):
             # Killed between staging the file in raw/releases/ and publishing: the store is the
             # previous one, and `build --if-stale` sees "added releases changed" and merges it.
             outcomes["raw registry ahead of the store"] += 1

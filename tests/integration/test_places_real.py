@@ -12,22 +12,22 @@ import pandas as pd
 import pytest
 import shapely
 
-from league_atlas import boundaries, geography, places
-from league_atlas.fetch import fetch_all, missing_required
-from league_atlas.paths import default_mirror
+from league_atlas.config import default_mirror
+from league_atlas.io.fetch import fetch_all, missing_required
+from league_atlas.io.sources import raw_file
+from league_atlas.places import boundaries, locate, registry
 from league_atlas.schema import TRUST_COLUMNS
-from league_atlas.sources import raw_file
 
 pytestmark = pytest.mark.realdata
 
 NOF_SOURCE = "nof_acute_q1_2526"
 NEEDED = [
     NOF_SOURCE,
-    *(spec.source for spec in geography.load_layers_spec().values()),
-    *places.ODS_SOURCES,
-    places.HOSPITALS_SOURCE,
-    places.NSPL_SOURCE,
-    *places.ICB_LOOKUP_SOURCES,
+    *(spec.source for spec in registry.load_layers_spec().values()),
+    *locate.ODS_SOURCES,
+    locate.HOSPITALS_SOURCE,
+    locate.NSPL_SOURCE,
+    *locate.ICB_LOOKUP_SOURCES,
 ]
 
 
@@ -62,11 +62,11 @@ def acute_trusts(data_dir):
 
 @pytest.fixture(scope="module")
 def built(data_dir, acute_trusts, layers):
-    return places.build_places(data_dir, acute_trusts, layers)
+    return locate.build_places(data_dir, acute_trusts, layers)
 
 
 def test_real_layers_pass_their_checks(layers):
-    specs = geography.load_layers_spec()
+    specs = registry.load_layers_spec()
     for layer_id, gdf in layers.items():
         assert len(gdf) == specs[layer_id].expected_count
         assert gdf["code"].is_unique
@@ -92,12 +92,12 @@ def test_real_layers_simplify_to_valid_coverages(layers, tmp_path):
 
 def test_region_crosswalk_agrees_with_ons_files(data_dir, layers):
     lookup = pd.read_csv(raw_file(data_dir, "lookup_sicbl23"), encoding="utf-8-sig", dtype=str)
-    cw = geography.region_crosswalk()
-    assert geography.check_region_crosswalk(cw, lookup, layers["nhs_region"]) == []
+    cw = registry.region_crosswalk()
+    assert registry.check_region_crosswalk(cw, lookup, layers["nhs_region"]) == []
 
 
 def test_nof_region_labels_are_all_known(acute_trusts):
-    codes = {geography.region_code_for_label(lab) for lab in acute_trusts["region_label"]}
+    codes = {registry.region_code_for_label(lab) for lab in acute_trusts["region_label"]}
     assert len(codes) == 7
 
 
@@ -106,13 +106,13 @@ def test_at_least_130_of_134_acute_trusts_fully_joined(built, acute_trusts):
     assert len(acute_trusts) == 134
     assert list(table["trust_code"]) == list(acute_trusts["trust_code"])
     assert list(table.columns[: len(TRUST_COLUMNS)]) == TRUST_COLUMNS
-    joined = places.fully_joined(table)
-    assert joined.sum() >= 130, places.summary(report, table)
+    joined = locate.fully_joined(table)
+    assert joined.sum() >= 130, locate.summary(report, table)
     # Every trust that is not fully joined is in the report.
     missing = set(table.loc[~joined, "trust_code"])
     assert missing <= set(report["trust_code"])
     assert table.loc[joined, "region_code"].str.fullmatch(r"E40\d{6}").all()
-    assert set(table["located_by"]) <= set(places.LOCATED_BY)
+    assert set(table["located_by"]) <= set(locate.LOCATED_BY)
 
 
 def test_joins_mostly_agree_with_ods(built):
@@ -120,5 +120,5 @@ def test_joins_mostly_agree_with_ods(built):
     disagreements = report[report["issue"].isin(["region_vs_ods", "icb23_vs_ods", "region_vs_nof"])]
     # Acute trusts sit in their own ICB and region; a few disagreements are tolerable and
     # reported, a flood means a broken join or crosswalk.
-    assert len(disagreements) <= 5, places.summary(report, table)
+    assert len(disagreements) <= 5, locate.summary(report, table)
     assert (table["ods_icb23_code"] != "").sum() >= 130

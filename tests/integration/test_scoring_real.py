@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from league_atlas import influence, releases, scoring, sources, uncertainty
-from league_atlas.commands import league as league_cmd
-from league_atlas.weights import Weights
+from league_atlas.cli import league as league_cmd
+from league_atlas.io import releases, sources
+from league_atlas.scoring import engine, influence, preparation, uncertainty
+from league_atlas.scoring.weights import Weights
 
 pytestmark = pytest.mark.realdata
 SOURCE_ID = "nof_acute_q1_2526"
@@ -35,8 +36,8 @@ def metrics(release_path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def prepared(metrics) -> scoring.Prepared:
-    return scoring.prepare(metrics, "acute")
+def prepared(metrics) -> preparation.Prepared:
+    return preparation.prepare(metrics, "acute")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def raw(release_path) -> dict[tuple[str, str], tuple[float, str]]:
 
 
 def test_official_table_is_the_published_one(prepared, raw):
-    t = scoring.reweight(prepared).set_index("trust_code")
+    t = engine.reweight(prepared).set_index("trust_code")
     codes = sorted({c for c, m in raw if m == "OF5000"})
     assert len(codes) == 134 and list(t.index) == codes
     for code in codes:
@@ -62,7 +63,7 @@ def test_official_table_is_the_published_one(prepared, raw):
 
 
 def test_the_rules_reproduce_the_release(prepared):
-    c = scoring.reproduction_check(prepared)
+    c = engine.reproduction_check(prepared)
     assert c["trusts"] == 134
     # Cut-points + override applied to OF5002, then ranking on (OF5000, OF5002): all 134.
     assert c["segments_match"] == 134
@@ -96,13 +97,13 @@ def test_items_follow_the_grouping_rules(prepared, raw):
 def test_a_tiny_weight_change_moves_nothing(prepared):
     w = np.ones(len(prepared.item_keys))
     w[prepared.item_keys.index("OF1080")] = 1.000001
-    off, near = scoring.reweight(prepared), scoring.reweight(prepared, w)
+    off, near = engine.reweight(prepared), engine.reweight(prepared, w)
     assert (off["rank"] == near["rank"]).all() and (off["segment"] == near["segment"]).all()
 
 
 def test_reweighting_follows_the_anchor_formula(prepared, raw):
     dw = {"Patient safety": 2.0, "Finance and productivity": 0.5}
-    t = scoring.reweight(prepared, Weights(domains=dw)).set_index("trust_code")
+    t = engine.reweight(prepared, Weights(domains=dw)).set_index("trust_code")
     for code in ("R0A", "RBV", "RH5", "RQ3"):
         s = {m: v for (c, m), (v, _) in raw.items() if c == code and m.startswith("OF1")}
         items = {}
@@ -151,9 +152,9 @@ def test_league_command_on_the_real_release(monkeypatch, metrics, raw, capsys):
 
 def test_league_command_through_the_real_store(real_store_dir, raw, capsys):
     """The whole chain: store built from the mirror -> `python -m league_atlas league`."""
-    from league_atlas import cli
+    from league_atlas.cli import main
 
-    code = cli.main(
+    code = main.main(
         ["league", "--trust-type", "acute", "--data-dir", str(real_store_dir), "--format", "json"]
     )
     assert code == 0

@@ -7,15 +7,18 @@ from contextlib import redirect_stdout
 
 import pandas as pd
 
-from league_atlas import cli, places, sources, store
+from league_atlas.cli import main
+from league_atlas.io import sources
+from league_atlas.places import locate
 from league_atlas.schema import TRUST_COLUMNS
+from league_atlas.store import reader
 
 
 def test_real_store_is_complete(real_store_dir):
-    st = store.open_store(real_store_dir)
+    st = reader.open_store(real_store_dir)
     acute = st.trusts[st.trusts["trust_type"] == "acute"]
     assert len(acute) == 134
-    assert int(places.fully_joined(acute).sum()) >= 130
+    assert int(locate.fully_joined(acute).sum()) >= 130
     assert st.boundary_ids() == ["icb23", "icb26", "lad", "nhs_region"]
     counts = st.manifest["counts"]["boundary_layers"]
     assert counts == {"icb23": 42, "icb26": 36, "nhs_region": 7, "lad": 296}
@@ -34,7 +37,7 @@ def test_real_store_is_complete(real_store_dir):
 
 
 def test_mirror_checksums_recorded(real_store_dir):
-    recorded = store.open_store(real_store_dir).manifest["sources"]
+    recorded = reader.open_store(real_store_dir).manifest["sources"]
     for src in sources.catalogue().values():
         assert recorded[src.id]["origin"] == "mirror"
         assert recorded[src.id]["files"] == {f.name: f.sha256 for f in src.files}
@@ -43,7 +46,7 @@ def test_mirror_checksums_recorded(real_store_dir):
 def test_trusts_command_on_real_store(real_store_dir):
     buf = io.StringIO()
     with redirect_stdout(buf):
-        assert cli.main(["trusts", "--format", "csv", "--data-dir", str(real_store_dir)]) == 0
+        assert main.main(["trusts", "--format", "csv", "--data-dir", str(real_store_dir)]) == 0
     df = pd.read_csv(io.StringIO(buf.getvalue()))
     assert list(df.columns) == TRUST_COLUMNS
     assert df["located_by"].notna().all()

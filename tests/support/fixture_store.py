@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from league_atlas import sources, store
+from league_atlas.io import sources
+from league_atlas.store import writer
 from support import nof_factory as nf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -21,8 +22,8 @@ def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
     release.parent.mkdir(parents=True, exist_ok=True)
     trusts = nf.make_trusts(seed=seed, codes=TRUST_CODES)
     nf.write_release(release, trusts)
-    monkeypatch.setenv(store.LAYERS_ENV, str(LAYERS))
-    store.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
+    monkeypatch.setenv(writer.LAYERS_ENV, str(LAYERS))
+    writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
     return data_dir
 
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from league_atlas import adjustment as A
-from league_atlas import presentation as ui
+from league_atlas.analysis import adjustment as A
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.views import presentation as ui
 
 
 def _design(n=400, seed=0):

@@ -11,8 +11,8 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from league_atlas import boundaries, geography
 from league_atlas.errors import InputError
+from league_atlas.places import boundaries, registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 DATA = FIXTURES / "datadir"
@@ -20,7 +20,7 @@ DATA = FIXTURES / "datadir"
 
 @pytest.fixture(scope="module")
 def specs():
-    return geography.parse_layers_spec(FIXTURES / "layers.toml")
+    return registry.parse_layers_spec(FIXTURES / "layers.toml")
 
 
 def test_load_layers_returns_checked_wgs84_code_name_geometry(specs):

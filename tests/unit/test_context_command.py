@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from fixtures.context import workbooks as wb
-from league_atlas import cli
-from league_atlas.commands import proxies as command
+from league_atlas.cli import main
+from league_atlas.cli import proxies as command
 from league_atlas.context import proxies
 
 
@@ -68,7 +68,7 @@ def stored(data_dir, monkeypatch):
 
 
 def _run(argv, capsys) -> tuple[int, pd.DataFrame | None, str]:
-    code = cli.main(argv)
+    code = main.main(argv)
     out, err = capsys.readouterr()
     return code, (pd.read_csv(io.StringIO(out)) if out.strip() else None), err
 

@@ -46,7 +46,7 @@ def test_registry_is_complete_and_directed():
         "distance_university_km",
     }
     assert set(proxies.PROXIES) == expected
-    from league_atlas.sources import catalogue
+    from league_atlas.io.sources import catalogue
 
     for p in proxies.PROXIES.values():
         assert p.direction in (-1, 1)
@@ -179,7 +179,7 @@ def test_bad_inputs(data_dir):
 
 def test_missing_source_file_is_named(tmp_path):
     data_dir = wb.build_raw(tmp_path)
-    from league_atlas.sources import raw_file
+    from league_atlas.io.sources import raw_file
 
     raw_file(data_dir, "iod_2025").unlink()
     with pytest.raises(InputError, match="file not found"):

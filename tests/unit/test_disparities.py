@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from league_atlas import disparities as D
-from league_atlas import mapview
+from league_atlas.analysis import disparities as D
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.render import mapview
 
 REGIONS = {
     "E40000003": "London",

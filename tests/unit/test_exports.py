@@ -16,10 +16,14 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from league_atlas import deck_export, explorer, exports, provenance, scoring, static_map, store
-from league_atlas import presentation as ui
-from league_atlas.releases import ReleaseInfo
-from league_atlas.weights import Weights
+from league_atlas.io import provenance
+from league_atlas.io.releases import ReleaseInfo
+from league_atlas.render import deck_export, static_map
+from league_atlas.scoring import preparation
+from league_atlas.scoring.weights import Weights
+from league_atlas.store import reader
+from league_atlas.views import explorer, exports
+from league_atlas.views import presentation as ui
 from support.fixture_store import build_fixture_store
 
 QUARTER = "Q1 2025/26"
@@ -39,12 +43,12 @@ def fixture_store(tmp_path_factory):
         data_dir = build_fixture_store(tmp_path_factory.mktemp("exports-data"), mp)
     finally:
         mp.undo()
-    return store.open_store(data_dir)
+    return reader.open_store(data_dir)
 
 
 @pytest.fixture(scope="module")
 def prep(fixture_store):
-    return scoring.prepare(fixture_store.metrics, "acute", QUARTER)
+    return preparation.prepare(fixture_store.metrics, "acute", QUARTER)
 
 
 def _view(fixture_store, prep, weights=None, hostile=False):
@@ -386,7 +390,7 @@ def test_method_lines_name_the_weights():
 
 
 def test_sources_table_has_every_catalogue_source_with_its_fetch_date():
-    from league_atlas import sources
+    from league_atlas.io import sources
 
     cat = sources.catalogue()
     first = next(iter(cat))

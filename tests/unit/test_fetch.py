@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from league_atlas import fetch, sources
-from league_atlas.sources import Source, SourceFile
+from league_atlas.io import fetch, sources
+from league_atlas.io.sources import Source, SourceFile
 
 
 def _src(sid: str, path: str, sha: str, *, required=True, url="") -> Source:

@@ -1,4 +1,4 @@
-"""Property-based fuzzing of `add-release` (league_atlas.store.add_release) with mutated releases.
+"""Property-based fuzzing of `add-release` (league_atlas.store.writer.add_release) with mutated releases.
 
 Each case starts from a made-up valid release (tests/support/nof_factory.py: random trusts, Q1
 or Q2 2025/26) and applies up to three mutations: columns missing, extra, reordered or renamed;
@@ -36,8 +36,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from league_atlas import store
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.store import reader, writer
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
 
@@ -179,7 +179,7 @@ def snapshot(data_dir: Path) -> dict[str, str]:
     """sha256 of every file the store link resolves to and of everything under raw/, and the
     link target itself."""
     out = {"_link": os.readlink(data_dir / "store")}
-    for root in (store.store_dir_path(data_dir), data_dir / "raw"):
+    for root in (reader.store_dir_path(data_dir), data_dir / "raw"):
         for p in sorted(root.rglob("*")):
             if p.is_file():
                 out[str(p.relative_to(data_dir))] = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -198,8 +198,8 @@ def copy_data_dir(base: Path, dst: Path) -> Path:
     return dst
 
 
-def assert_loads(data_dir: Path) -> store.Store:
-    st_ = store.open_store(data_dir)
+def assert_loads(data_dir: Path) -> reader.Store:
+    st_ = reader.open_store(data_dir)
     assert len(st_.metrics) > 0 and len(st_.trusts) > 0 and len(st_.releases) > 0
     assert st_.manifest["counts"]["metric_rows"] == len(st_.metrics)
     return st_
@@ -220,8 +220,8 @@ def base_store(tmp_path_factory) -> Path:
 def test_add_release_never_crashes_never_corrupts(base_store, tmp_path, monkeypatch):
     from support.fixture_store import LAYERS
 
-    monkeypatch.setenv(store.LAYERS_ENV, str(LAYERS))  # rebuilds use the made-up layers too
-    base = store.open_store(base_store)
+    monkeypatch.setenv(writer.LAYERS_ENV, str(LAYERS))  # rebuilds use the made-up layers too
+    base = reader.open_store(base_store)
     base_q1 = base.metrics[base.metrics["quarter"] == "Q1 2025/26"].sort_values(
         ["trust_code", "metric_id"], ignore_index=True
     )
@@ -243,7 +243,7 @@ def test_add_release_never_crashes_never_corrupts(base_store, tmp_path, monkeypa
         name = f"fuzz-{n['i']}.csv"
         before = snapshot(data_dir)
         try:
-            info, _ = store.add_release(
+            info, _ = writer.add_release(
                 data_dir, data=case.data, name=name, progress=lambda m: None
             )
         except LeagueAtlasError as exc:

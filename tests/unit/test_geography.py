@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from league_atlas import geography
 from league_atlas.errors import InputError, LeagueAtlasError
+from league_atlas.places import registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 LOOKUP = FIXTURES / "datadir/raw/lookup_sicbl23/lookup_sicbl23_icb23_nhser23_apr2023.csv"
 
 
 def test_committed_layers_define_the_four_layers_with_expected_counts():
-    specs = geography.load_layers_spec()
+    specs = registry.load_layers_spec()
     assert {k: s.expected_count for k, s in specs.items()} == {
         "icb23": 42,
         "icb26": 36,
@@ -33,10 +33,10 @@ def test_committed_layers_define_the_four_layers_with_expected_counts():
 
 
 def test_region_crosswalk_maps_former_codes_to_2024_codes():
-    assert geography.current_region_code("E40000007") == "E40000013"
-    assert geography.current_region_code("E40000010") == "E40000014"
-    assert geography.current_region_code("E40000003") == "E40000003"
-    cw = geography.region_crosswalk()
+    assert registry.current_region_code("E40000007") == "E40000013"
+    assert registry.current_region_code("E40000010") == "E40000014"
+    assert registry.current_region_code("E40000003") == "E40000003"
+    cw = registry.region_crosswalk()
     assert len(cw) == 7
     assert {"region_code", "region_name", "former_codes", "ods_code", "labels"} <= set(cw.columns)
     assert set(cw["ods_code"]) == {f"Y{n}" for n in range(56, 64) if n != 57}
@@ -55,19 +55,19 @@ def test_region_crosswalk_maps_former_codes_to_2024_codes():
     ],
 )
 def test_region_labels_resolve_to_2024_codes(label, code):
-    assert geography.region_code_for_label(label) == code
+    assert registry.region_code_for_label(label) == code
 
 
 def test_unknown_region_label_lists_known_labels():
     with pytest.raises(LeagueAtlasError, match="Yorkshire and the Humber.*known labels: .*East"):
-        geography.region_code_for_label("Yorkshire and the Humber")
+        registry.region_code_for_label("Yorkshire and the Humber")
 
 
 def test_ods_region_codes_resolve():
-    assert geography.region_code_for_ods("Y61") == "E40000013"
-    assert geography.region_code_for_ods("y62") == "E40000014"
+    assert registry.region_code_for_ods("Y61") == "E40000013"
+    assert registry.region_code_for_ods("y62") == "E40000014"
     with pytest.raises(LeagueAtlasError, match="Y57"):
-        geography.region_code_for_ods("Y57")
+        registry.region_code_for_ods("Y57")
 
 
 def test_crosswalk_agrees_with_a_lookup_and_a_boundary_layer():
@@ -75,12 +75,12 @@ def test_crosswalk_agrees_with_a_lookup_and_a_boundary_layer():
     layer = pd.DataFrame(
         {"code": ["E40000003", "E40000013"], "name": ["London", "East of England"]}
     )
-    cw = geography.region_crosswalk()
-    assert geography.check_region_crosswalk(cw, lookup) == []
-    problems = geography.check_region_crosswalk(cw, boundaries=layer)
+    cw = registry.region_crosswalk()
+    assert registry.check_region_crosswalk(cw, lookup) == []
+    problems = registry.check_region_crosswalk(cw, boundaries=layer)
     assert any("E40000014" in p and "not in the boundary layer" in p for p in problems)
     wrong = lookup.assign(NHSER23CDH=lookup["NHSER23CDH"].replace({"Y61": "Y62"}))
-    assert any("E40000007" in p for p in geography.check_region_crosswalk(cw, wrong))
+    assert any("E40000007" in p for p in registry.check_region_crosswalk(cw, wrong))
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -90,11 +90,11 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_crosswalk_error_names_file_and_row(tmp_path):
-    good = (geography.GEO_DIR / geography.REGIONS_FILE).read_text("utf-8").splitlines()
+    good = (registry.GEO_DIR / registry.REGIONS_FILE).read_text("utf-8").splitlines()
     bad = [good[0], good[1], good[2].replace("E40000005", "E4000005")]
     path = _write(tmp_path, "regions.csv", "\n".join(bad) + "\n")
     with pytest.raises(InputError, match=r"regions\.csv, line 3, column 'region_code'"):
-        geography.parse_region_crosswalk(path)
+        registry.parse_region_crosswalk(path)
 
 
 def test_crosswalk_rejects_a_label_naming_two_regions(tmp_path):
@@ -104,34 +104,34 @@ def test_crosswalk_rejects_a_label_naming_two_regions(tmp_path):
         "E40000005,South East,,Y59,capital,made up\n"
     )
     with pytest.raises(InputError, match="line 3.*'capital' also names E40000003"):
-        geography.parse_region_crosswalk(_write(tmp_path, "r.csv", text))
+        registry.parse_region_crosswalk(_write(tmp_path, "r.csv", text))
 
 
 def test_crosswalk_requires_origin(tmp_path):
     text = "region_code,region_name,former_codes,ods_code,labels,origin\nE40000003,London,,Y56,,\n"
     with pytest.raises(InputError, match="origin"):
-        geography.parse_region_crosswalk(_write(tmp_path, "r.csv", text))
+        registry.parse_region_crosswalk(_write(tmp_path, "r.csv", text))
 
 
 def test_layers_spec_error_names_layer_and_key(tmp_path):
     text = (FIXTURES / "layers.toml").read_text("utf-8").replace('code_column = "ICB26CD"\n', "")
     with pytest.raises(InputError, match=r"\[layer\.icb26\]: missing key\(s\) code_column"):
-        geography.parse_layers_spec(_write(tmp_path, "layers.toml", text))
+        registry.parse_layers_spec(_write(tmp_path, "layers.toml", text))
 
 
 def test_layers_spec_rejects_unknown_source_and_bad_date(tmp_path):
     base = (FIXTURES / "layers.toml").read_text("utf-8")
     with pytest.raises(InputError, match="not in the catalogue"):
-        geography.parse_layers_spec(
+        registry.parse_layers_spec(
             _write(tmp_path, "a.toml", base.replace('"icb_2026"', '"icb_2099"'))
         )
     with pytest.raises(InputError, match="valid_from.*YYYY-MM-DD"):
-        geography.parse_layers_spec(
+        registry.parse_layers_spec(
             _write(tmp_path, "b.toml", base.replace('"2024-05-01"', '"May 2024"'))
         )
 
 
 def test_fixture_layers_spec_parses():
-    specs = geography.parse_layers_spec(FIXTURES / "layers.toml")
+    specs = registry.parse_layers_spec(FIXTURES / "layers.toml")
     assert specs["lad"].expected_count == 4
-    assert geography.layer_for_field("region", specs).id == "nhs_region"
+    assert registry.layer_for_field("region", specs).id == "nhs_region"

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from fixtures.scoring import synth
-from league_atlas import influence, releases, scoring
-from league_atlas.weights import Weights
+from league_atlas.io import releases
+from league_atlas.scoring import influence, preparation
+from league_atlas.scoring.weights import Weights
 
 
 @pytest.fixture(scope="module")
-def q1() -> scoring.Prepared:
-    return scoring.prepare(releases.read_release(synth.FIXTURE).table, "acute", "Q1 2025/26")
+def q1() -> preparation.Prepared:
+    return preparation.prepare(releases.read_release(synth.FIXTURE).table, "acute", "Q1 2025/26")
 
 
 def test_correlation_ratio_is_the_group_means_for_a_discrete_item():

@@ -22,21 +22,24 @@ import re
 import pytest
 
 from fixtures.injection import hostile
-from league_atlas import explorer, exports, mapview, scoring, store
+from league_atlas.render import mapview
+from league_atlas.scoring import preparation
+from league_atlas.store import reader
+from league_atlas.views import explorer, exports
 
 
 @pytest.fixture(scope="module")
 def hostile_store(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     try:
-        return store.open_store(hostile.build_store(tmp_path_factory.mktemp("hostile"), mp))
+        return reader.open_store(hostile.build_store(tmp_path_factory.mktemp("hostile"), mp))
     finally:
         mp.undo()
 
 
 @pytest.fixture(scope="module")
 def view(hostile_store):
-    prep = scoring.prepare(hostile_store.metrics, "acute")
+    prep = preparation.prepare(hostile_store.metrics, "acute")
     return explorer.league_view(prep, hostile_store.trusts)
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from league_atlas import mapview
-from league_atlas import presentation as ui
+from league_atlas.render import mapview
+from league_atlas.views import presentation as ui
 
 
 def _view():

@@ -16,10 +16,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from league_atlas import boundaries, geography, places
 from league_atlas.errors import InputError, LeagueAtlasError
+from league_atlas.io.sources import raw_file
+from league_atlas.places import boundaries, locate, registry
 from league_atlas.schema import TRUST_COLUMNS
-from league_atlas.sources import raw_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 DATA = FIXTURES / "datadir"
@@ -27,7 +27,7 @@ DATA = FIXTURES / "datadir"
 
 @pytest.fixture(scope="module")
 def specs():
-    return geography.parse_layers_spec(FIXTURES / "layers.toml")
+    return registry.parse_layers_spec(FIXTURES / "layers.toml")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def _trusts(**labels: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def built(layers, specs):
-    table, report = places.build_places(
+    table, report = locate.build_places(
         DATA, _trusts(RAA="London", RBB="East", RGG="London"), layers, specs=specs
     )
     return table.set_index("trust_code", drop=False), report
@@ -62,7 +62,7 @@ def _issues(report: pd.DataFrame, code: str) -> set[str]:
 
 def test_bng_to_wgs84_known_point():
     # Easting 530000, northing 180000 is by Charing Cross in central London.
-    lat, lon = places.bng_to_wgs84([530000, 400000], [180000, -100000])
+    lat, lon = locate.bng_to_wgs84([530000, 400000], [180000, -100000])
     assert lat[0] == pytest.approx(51.504, abs=0.003)
     assert lon[0] == pytest.approx(-0.128, abs=0.003)
     # The grid's true origin (E 400000, N -100000) is 49N 2W on OSGB36, within ~100 m on WGS84.
@@ -71,7 +71,7 @@ def test_bng_to_wgs84_known_point():
 
 
 def test_read_nspl_converts_every_row():
-    nspl = places.read_nspl(raw_file(DATA, "nspl_trust_hq"))
+    nspl = locate.read_nspl(raw_file(DATA, "nspl_trust_hq"))
     assert list(nspl["key"]) == ["AA11AA", "EE11EE", "GG11GG"]
     row = nspl.set_index("key").loc["AA11AA"]
     assert row["lat"] == pytest.approx(51.5, abs=1e-4)
@@ -82,11 +82,11 @@ def test_read_nspl_rejects_bad_easting(tmp_path):
     path = tmp_path / "nspl.csv"
     path.write_text("AA1 1AA,514627,0179186\nBB1 1BB,east,0179186\n")
     with pytest.raises(InputError, match=r"nspl\.csv, line 2, column '2'.*easting"):
-        places.read_nspl(path)
+        locate.read_nspl(path)
 
 
 def test_read_hospital_sites_decodes_cp1252_and_drops_sites_without_coordinates():
-    sites = places.read_hospital_sites(raw_file(DATA, "nhsuk_hospitals"))
+    sites = locate.read_hospital_sites(raw_file(DATA, "nhsuk_hospitals"))
     assert sites.attrs["dropped"] == 1
     assert "St Mary\u2019s Test Hospital" in set(sites["site_name"])
     assert "Caf\u00e9 Lane Clinic" in set(sites["site_name"])
@@ -103,11 +103,11 @@ def test_read_hospital_sites_rejects_unknown_sector(tmp_path):
     path = tmp_path / "Hospital.csv"
     path.write_bytes(text)
     with pytest.raises(InputError, match="line 2, column 'Sector'.*'Private'"):
-        places.read_hospital_sites(path)
+        locate.read_hospital_sites(path)
 
 
 def test_read_ods_trusts_uses_the_etr_layout():
-    ods = places.read_ods_trusts(raw_file(DATA, "ods_trusts_2026"))
+    ods = locate.read_ods_trusts(raw_file(DATA, "ods_trusts_2026"))
     rdd = ods.set_index("code").loc["RDD"]
     assert (rdd["region_ods"], rdd["icb_ods"], rdd["postcode"]) == ("Y61", "S1Y5D", "DD1 1DD")
     assert rdd["close_date"] == "20250331"
@@ -118,7 +118,7 @@ def test_read_ods_trusts_rejects_a_header_row(tmp_path):
     path = tmp_path / "etr.csv"
     path.write_text('"Organisation Code",' + ",".join(['"x"'] * 26) + "\n" + src)
     with pytest.raises(InputError, match="etr\\.csv, line 1, column '1'.*no header row"):
-        places.read_ods_trusts(path)
+        locate.read_ods_trusts(path)
 
 
 def test_rule_order_for_located_by(built):
@@ -145,8 +145,8 @@ def test_rule_order_for_located_by(built):
 
 def test_locate_prefers_hq_postcode_over_sites():
     nspl = pd.DataFrame({"postcode": ["X1 1XX"], "easting": [530000.0], "northing": [180000.0]})
-    nspl["key"] = nspl["postcode"].map(places.postcode_key)
-    nspl["lat"], nspl["lon"] = places.bng_to_wgs84(nspl["easting"], nspl["northing"])
+    nspl["key"] = nspl["postcode"].map(locate.postcode_key)
+    nspl["lat"], nspl["lon"] = locate.bng_to_wgs84(nspl["easting"], nspl["northing"])
     ods = pd.DataFrame({"code": ["R1"], "postcode": ["x11xx"]})
     sites = pd.DataFrame(
         {
@@ -159,7 +159,7 @@ def test_locate_prefers_hq_postcode_over_sites():
             "lon": [-1.0, -2.0, -2.2],
         }
     )
-    out = places.locate_trusts(["R1", "R2"], [ods], nspl, sites).set_index("trust_code")
+    out = locate.locate_trusts(["R1", "R2"], [ods], nspl, sites).set_index("trust_code")
     assert out.at["R1", "located_by"] == "hq_postcode"
     assert out.at["R1", "n_nhs_sites"] == 1
     assert out.at["R1", "lat"] == pytest.approx(51.504, abs=0.003)
@@ -181,7 +181,7 @@ def test_hq_site_postcode_prefers_the_trusts_own_site():
             "lon": [-1.0, -1.001],
         }
     )
-    out = places.locate_trusts(["R3"], [ods], nspl, sites).iloc[0]
+    out = locate.locate_trusts(["R3"], [ods], nspl, sites).iloc[0]
     assert out["located_by"] == "hq_site_postcode"
     assert (out["lat"], out["lon"]) == (52.001, -1.001)
     assert "R301 Own site" in out["location_detail"]
@@ -221,10 +221,10 @@ def test_nearest_fallback_for_a_point_just_off_the_coast(built):
 
 
 def test_nearest_fallback_has_a_limit(layers, specs):
-    table, report = places.build_places(DATA, _trusts(), layers, specs=specs, nearest_max_m=100)
+    table, report = locate.build_places(DATA, _trusts(), layers, specs=specs, nearest_max_m=100)
     assert pd.isna(table.set_index("trust_code").at["REE", "region_code"])
     assert "no_region" in _issues(report, "REE")
-    assert not places.fully_joined(table.set_index("trust_code")).loc["REE"]
+    assert not locate.fully_joined(table.set_index("trust_code")).loc["REE"]
 
 
 def test_independent_sector_site_locates_a_trust_without_other_sites(built):
@@ -253,7 +253,7 @@ def test_disagreement_report(built):
 
 
 def test_unknown_region_label_is_reported(layers, specs):
-    _, report = places.build_places(DATA, _trusts(RAA="Atlantis"), layers, specs=specs)
+    _, report = locate.build_places(DATA, _trusts(RAA="Atlantis"), layers, specs=specs)
     row = report[report["issue"] == "unknown_region_label"]
     assert list(row["trust_code"]) == ["RAA"]
     assert "known labels" in row["detail"].iloc[0]
@@ -262,7 +262,7 @@ def test_unknown_region_label_is_reported(layers, specs):
 def test_trust_table_columns_and_names(built):
     table, _ = built
     assert list(table.columns[: len(TRUST_COLUMNS)]) == TRUST_COLUMNS
-    assert set(places.EXTRA_COLUMNS) <= set(table.columns)
+    assert set(locate.EXTRA_COLUMNS) <= set(table.columns)
     assert table.at["RAA", "trust_name"] == "Alpha Hospitals NHS FT"  # NOF name kept
     assert table.at["RFF", "trust_name"] == "King's Test Hospital NHS Foundation Trust"
     assert table.at["RGG", "trust_name"] == "Test Gamma-East University NHS Trust"
@@ -272,7 +272,7 @@ def test_trust_table_columns_and_names(built):
 
 def test_summary_counts_rules_and_lists_issues(built):
     table, report = built
-    text = places.summary(report, table)
+    text = locate.summary(report, table)
     assert "8 trusts; 6 fully joined" in text  # all but the unlocated RDD and RZZ
     assert "hq_postcode 3, hq_site_postcode 1, nhs_site 1, independent_site 1, unlocated 2" in text
     assert "region_vs_ods: RGG" in text
@@ -281,19 +281,19 @@ def test_summary_counts_rules_and_lists_issues(built):
 def test_build_places_needs_every_layer(layers, specs):
     partial = {k: v for k, v in layers.items() if k != "lad"}
     with pytest.raises(LeagueAtlasError, match="needs boundary layer 'lad'"):
-        places.build_places(DATA, _trusts(), partial, specs=specs)
+        locate.build_places(DATA, _trusts(), partial, specs=specs)
 
 
 def test_build_places_rejects_duplicate_trusts(layers, specs):
     trusts = pd.concat([_trusts(), _trusts().head(1)])
     with pytest.raises(LeagueAtlasError, match="RAA appears more than once"):
-        places.build_places(DATA, trusts, layers, specs=specs)
+        locate.build_places(DATA, trusts, layers, specs=specs)
 
 
 def test_point_on_a_shared_border_takes_a_neighbour_at_about_zero_metres(layers):
     # "within" excludes the boundary itself, so a border point goes to the nearest-polygon step.
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([-0.2, -0.3], [51.5, 51.5]), crs=4326)
-    out = places.join_points(pts, layers["nhs_region"], nearest_max_m=1)
+    out = locate.join_points(pts, layers["nhs_region"], nearest_max_m=1)
     assert list(out["how"]) == ["nearest", "within"]
     assert out.at[0, "code"] in {"E40000003", "E40000013"}
     assert out.at[0, "distance_m"] < 1
@@ -301,10 +301,10 @@ def test_point_on_a_shared_border_takes_a_neighbour_at_about_zero_metres(layers)
 
 
 def test_no_trusts_gives_empty_tables(layers, specs, tmp_path):
-    table, report = places.build_places(DATA, _trusts().head(0), layers, specs=specs)
-    assert list(table.columns) == TRUST_COLUMNS + places.EXTRA_COLUMNS
+    table, report = locate.build_places(DATA, _trusts().head(0), layers, specs=specs)
+    assert list(table.columns) == TRUST_COLUMNS + locate.EXTRA_COLUMNS
     assert table.empty and report.empty
-    assert "no issues" in places.summary(report, table)
+    assert "no issues" in locate.summary(report, table)
 
 
 def test_tables_round_trip_through_parquet(built, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from league_atlas import presentation as ui
+from league_atlas.views import presentation as ui
 
 
 @pytest.mark.parametrize("seg", [1, 2, 3, 4, 5])

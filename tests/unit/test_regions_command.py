@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from league_atlas import cli, disparities
+from league_atlas.analysis import disparities
+from league_atlas.cli import main
 from support.fixture_store import TRUST_CODES, build_context_fixture_store, build_fixture_store
 
 
@@ -33,7 +34,7 @@ def context_dir(tmp_path_factory) -> Path:
 
 
 def _run(argv, capsys):
-    code = cli.main(argv)
+    code = main.main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from league_atlas import releases
 from league_atlas.errors import InputError
+from league_atlas.io import releases
 from support import nof_factory as nf
 
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from league_atlas import rules
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.scoring import rules
 
 
 def test_rules_for_known_and_unknown_year():

@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from fixtures.scoring import synth
-from league_atlas import releases, scoring
-from league_atlas.commands import league as league_cmd
+from league_atlas.cli import league as league_cmd
 from league_atlas.errors import InputError
-from league_atlas.rules import RULES_2025_26, RulesError
-from league_atlas.weights import Weights, WeightsError
+from league_atlas.io import releases
+from league_atlas.scoring import engine, preparation
+from league_atlas.scoring.rules import RULES_2025_26, RulesError
+from league_atlas.scoring.weights import Weights, WeightsError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scoring"
 
@@ -30,8 +31,8 @@ def metrics() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def q1(metrics) -> scoring.Prepared:
-    return scoring.prepare(metrics, "acute", "Q1 2025/26")
+def q1(metrics) -> preparation.Prepared:
+    return preparation.prepare(metrics, "acute", "Q1 2025/26")
 
 
 def _published(quarter: int, trust_type: str = "acute") -> dict[str, synth.Published]:
@@ -43,16 +44,16 @@ def _published(quarter: int, trust_type: str = "acute") -> dict[str, synth.Publi
 
 
 def test_newest_quarter_by_default_and_quarter_text_is_normalised(metrics):
-    assert scoring.prepare(metrics, "acute").quarter == "Q2 2025/26"
-    p = scoring.prepare(metrics, "acute", "q1 2025-26")
+    assert preparation.prepare(metrics, "acute").quarter == "Q2 2025/26"
+    p = preparation.prepare(metrics, "acute", "q1 2025-26")
     assert p.quarter == "Q1 2025/26" and p.framework_year == "2025/26"
-    assert scoring.quarters(metrics, "acute") == ["Q1 2025/26", "Q2 2025/26"]
+    assert preparation.quarters(metrics, "acute") == ["Q1 2025/26", "Q2 2025/26"]
 
 
 def test_engine_takes_the_tidy_table_from_any_source(metrics):
     """Reading the raw file or building the tidy table directly gives the same engine input."""
-    a = scoring.reweight(scoring.prepare(metrics, "ambulance", "Q2 2025/26"))
-    b = scoring.reweight(scoring.prepare(synth.fixture_tidy(), "ambulance", "Q2 2025/26"))
+    a = engine.reweight(preparation.prepare(metrics, "ambulance", "Q2 2025/26"))
+    b = engine.reweight(preparation.prepare(synth.fixture_tidy(), "ambulance", "Q2 2025/26"))
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -81,7 +82,7 @@ def test_prepared_arrays_are_read_only(q1):
 
 
 def test_renamed_domain_labels_map_to_framework_domains(metrics):
-    p = scoring.prepare(metrics, "acute", "Q2 2025/26")
+    p = preparation.prepare(metrics, "acute", "Q2 2025/26")
     assert set(p.domains) <= set(RULES_2025_26.domains)
     assert "Finance and productivity" in p.domains and "People and workforce" in p.domains
     assert set(p.published_domain_scores.columns) <= set(RULES_2025_26.domains)
@@ -90,10 +91,10 @@ def test_renamed_domain_labels_map_to_framework_domains(metrics):
 def test_unknown_domain_label_is_kept_as_its_own_domain():
     tidy = synth.tidy_release(synth._ambulance(1), trust_type="ambulance")
     tidy.loc[tidy.metric_id == "OF1061", "domain"] = "Brand new domain"
-    p = scoring.prepare(tidy, "ambulance")
+    p = preparation.prepare(tidy, "ambulance")
     assert "Brand new domain" in p.domains
     assert any("Brand new domain" in n for n in p.notes)
-    assert scoring.reproduction_check(p)["segments_match"] == p.n_trusts
+    assert engine.reproduction_check(p)["segments_match"] == p.n_trusts
 
 
 # ---------------------------------------------------------------- official reproduction
@@ -102,9 +103,9 @@ def test_unknown_domain_label_is_kept_as_its_own_domain():
 @pytest.mark.parametrize("quarter", [1, 2])
 @pytest.mark.parametrize("trust_type", ["acute", "ambulance"])
 def test_official_weights_reproduce_the_published_table(metrics, quarter, trust_type):
-    p = scoring.prepare(metrics, trust_type, f"Q{quarter} 2025/26")
+    p = preparation.prepare(metrics, trust_type, f"Q{quarter} 2025/26")
     pub = _published(quarter, trust_type)
-    t = scoring.reweight(p).set_index("trust_code")
+    t = engine.reweight(p).set_index("trust_code")
     assert list(t.index) == sorted(pub)
     for code, v in pub.items():
         assert t.loc[code, "average_score"] == v.average
@@ -117,7 +118,7 @@ def test_official_weights_reproduce_the_published_table(metrics, quarter, trust_
         else:  # Q2 has no OF5005/OF5007 rows: segment 5 unknown
             assert pd.isna(t.loc[code, "final_segment"])
     assert (t["drivers"] == "").all()
-    check = scoring.reproduction_check(p)
+    check = engine.reproduction_check(p)
     n = p.n_trusts
     assert (
         check["segments_match"] == check["ranks_match"] == check["unadjusted_segments_match"] == n
@@ -128,7 +129,7 @@ def test_official_weights_reproduce_the_published_table(metrics, quarter, trust_
 
 
 def test_tied_averages_share_the_lowest_rank(q1):
-    t = scoring.official_table(q1).set_index("trust_code")
+    t = engine.official_table(q1).set_index("trust_code")
     assert t.loc["XA5", "average_score"] == t.loc["XA6", "average_score"]
     assert t.loc["XA5", "rank"] == t.loc["XA6", "rank"] == 7
     assert t.loc["XA8", "rank"] == 9  # 1,2,...,7,7,9
@@ -138,11 +139,11 @@ def test_tied_averages_share_the_lowest_rank(q1):
 
 
 def test_override_moves_flagged_trusts_to_segment_3(q1):
-    t = scoring.official_table(q1).set_index("trust_code")
+    t = engine.official_table(q1).set_index("trust_code")
     # XA2 and XA7 score in segment 1 but are flagged: published segment 3.
     for code in ("XA2", "XA7"):
         assert t.loc[code, "segment_unadjusted"] == 1 and t.loc[code, "segment"] == 3
-    off = scoring.reweight(q1, financial_override=False).set_index("trust_code")
+    off = engine.reweight(q1, financial_override=False).set_index("trust_code")
     assert (off["segment"] == off["segment_unadjusted"]).all()
     assert off.loc["XA2", "segment"] == 1 and off.loc["XA2", "rank"] < t.loc["XA2", "rank"]
 
@@ -167,17 +168,17 @@ def test_disagreeing_trust_types_are_not_pooled():
     amb = synth.tidy_release(
         synth._ambulance(1), cuts=(1.505, 1.605, 3.505), trust_type="ambulance"
     )
-    p = scoring.prepare(pd.concat([acute, amb], ignore_index=True), "acute")
+    p = preparation.prepare(pd.concat([acute, amb], ignore_index=True), "acute")
     assert p.cut_points.source == "release (acute only)"
     assert any("disagree" in n for n in p.notes)
-    assert scoring.reproduction_check(p)["segments_match"] == p.n_trusts
+    assert engine.reproduction_check(p)["segments_match"] == p.n_trusts
 
 
 def test_one_sided_brackets_sit_half_a_step_outside():
     """No trust in segment 4: the 3|4 cut is just above the highest segment-3 average."""
     trusts = [t for t in synth._ambulance(1)]
     tidy = synth.tidy_release(trusts, cuts=(2.105, 2.405, 3.905), trust_type="ambulance")
-    p = scoring.prepare(tidy, "ambulance")
+    p = preparation.prepare(tidy, "ambulance")
     hi3 = tidy[(tidy.metric_id == "OF5002")].value.max()
     assert np.isnan(p.cut_points.upper[2])
     assert p.cut_points.cut[2] == pytest.approx(hi3 + 0.005)
@@ -186,9 +187,9 @@ def test_one_sided_brackets_sit_half_a_step_outside():
 def test_fixed_threshold_rules_segment_on_the_thresholds():
     rules = dataclasses.replace(RULES_2025_26, cut_points=(2.105, 2.405, 2.705))
     tidy = synth.tidy_release(synth._acute(1))
-    p = scoring.prepare(tidy, "acute", rules=rules)
+    p = preparation.prepare(tidy, "acute", rules=rules)
     assert p.cut_points.source == "fixed thresholds"
-    t = scoring.reweight(p, Weights(domains={"Patient safety": 1.5}))
+    t = engine.reweight(p, Weights(domains={"Patient safety": 1.5}))
     s = np.floor(np.round(t["average_score"].to_numpy() * 100, 6) + 0.5) / 100
     expected = 1 + (s[:, None] > np.array([2.105, 2.405, 2.705])).sum(axis=1)
     np.testing.assert_array_equal(t["segment_unadjusted"].to_numpy(int), expected)
@@ -209,7 +210,7 @@ def _by_hand(trust: synth.Trust, pub: float, domain_w: dict[str, float]) -> floa
 
 def test_reweighted_score_is_anchored_on_the_published_average(q1):
     dw = {"Patient safety": 2.0, "Finance and productivity": 0.5}
-    t = scoring.reweight(q1, Weights(domains=dw)).set_index("trust_code")
+    t = engine.reweight(q1, Weights(domains=dw)).set_index("trust_code")
     pub = _published(1)
     for trust in synth._acute(1):
         expected = _by_hand(trust, pub[trust.code].average, dw)
@@ -232,23 +233,23 @@ def test_reweighted_score_is_anchored_on_the_published_average(q1):
 
 def test_drivers_explain_the_change(q1):
     w = Weights(metrics={"OF1085": 4})
-    t = scoring.reweight(q1, w).set_index("trust_code")
-    c = scoring.contributions(q1, w)
+    t = engine.reweight(q1, w).set_index("trust_code")
+    c = engine.contributions(q1, w)
     np.testing.assert_allclose(c.sum(axis=1, skipna=True), t["score_change"], atol=1e-12)
     # Up-weighting productivity: it is the top driver wherever it moved the score at all.
     for code in t.index:
         top = c.loc[code].abs().idxmax()
-        if abs(c.loc[code, top]) >= scoring.DRIVER_MIN:
+        if abs(c.loc[code, top]) >= engine.DRIVER_MIN:
             assert t.loc[code, "drivers"].startswith(top)
     assert t.loc["XA1", "drivers"].startswith("OF1085 ")
-    assert scoring.reweight(q1, w, explain=False)["drivers"].eq("").all()
+    assert engine.reweight(q1, w, explain=False)["drivers"].eq("").all()
 
 
 def test_a_tiny_weight_change_moves_nothing(q1):
-    off = scoring.reweight(q1)
+    off = engine.reweight(q1)
     w = np.ones(len(q1.item_keys))
     w[0] = 1 + 1e-9
-    tiny = scoring.reweight(q1, w)
+    tiny = engine.reweight(q1, w)
     for c in ("segment", "rank", "segment_unadjusted"):
         pd.testing.assert_series_equal(off[c], tiny[c])
     np.testing.assert_allclose(tiny["average_score"], off["average_score"], atol=1e-8)
@@ -257,7 +258,7 @@ def test_a_tiny_weight_change_moves_nothing(q1):
 def test_trust_with_no_weighted_item_is_left_unranked(q1):
     """XA3 has no Access items; weighting everything but Access to zero leaves it nothing."""
     w = Weights(domains={d: (1.0 if d == "Access to services" else 0.0) for d in q1.domains})
-    t = scoring.reweight(q1, w).set_index("trust_code")
+    t = engine.reweight(q1, w).set_index("trust_code")
     assert np.isnan(t.loc["XA3", "average_score"])
     assert pd.isna(t.loc["XA3", "rank"]) and pd.isna(t.loc["XA3", "segment"])
     assert t.loc["XA3", "drivers"] == "no item with weight > 0"
@@ -266,30 +267,30 @@ def test_trust_with_no_weighted_item_is_left_unranked(q1):
 
 
 def test_quartile_segments(q1):
-    t = scoring.reweight(q1, segment_method="quartiles", financial_override=False)
+    t = engine.reweight(q1, segment_method="quartiles", financial_override=False)
     s = np.floor(np.round(t["average_score"].to_numpy() * 100, 6) + 0.5)
     q = np.quantile(s, [0.25, 0.5, 0.75])
     np.testing.assert_array_equal(t["segment"].to_numpy(int), 1 + (s[:, None] > q).sum(axis=1))
     assert set(t["segment"]) == {1, 2, 3, 4}
     with pytest.raises(ValueError, match="segment_method"):
-        scoring.reweight(q1, segment_method="deciles")
+        engine.reweight(q1, segment_method="deciles")
 
 
 def test_score_core_matches_the_table(q1):
     w = Weights(domains={"People and workforce": 3})
-    r = scoring.score(q1, w)
-    t = scoring.reweight(q1, w)
+    r = engine.score(q1, w)
+    t = engine.reweight(q1, w)
     np.testing.assert_array_equal(r.score, t["average_score"])
     np.testing.assert_array_equal(r.rank, t["rank"].to_numpy(float))
-    assert not r.official and scoring.score(q1).official
+    assert not r.official and engine.score(q1).official
 
 
 # ---------------------------------------------------------------- gaps and domains
 
 
 def test_segment_gaps(q1):
-    g = scoring.segment_gaps(q1).set_index("trust_code")
-    t = scoring.official_table(q1).set_index("trust_code")
+    g = engine.segment_gaps(q1).set_index("trust_code")
+    t = engine.official_table(q1).set_index("trust_code")
     one = g["segment_unadjusted"] == 1
     assert g.loc[one, "improvement_needed"].isna().all()
     rest = g[~one]
@@ -300,7 +301,7 @@ def test_segment_gaps(q1):
         rest["improvement_needed"], rest["average_score"] - rest["target_score"]
     )
     # Reaching the target really puts the trust in the better segment.
-    better = scoring.segment_scores(q1, scoring.to_steps(rest["target_score"].to_numpy()))
+    better = engine.segment_scores(q1, preparation.to_steps(rest["target_score"].to_numpy()))
     np.testing.assert_array_equal(better, rest["segment_unadjusted"].to_numpy(int) - 1)
     # XA4 is flagged and in segment 3: improving to segment 2 would still be capped at 3.
     assert g.loc["XA4", "override_caps"] and t.loc["XA4", "segment"] == 3
@@ -308,7 +309,7 @@ def test_segment_gaps(q1):
 
 
 def test_domain_scores_match_published(q1):
-    d = scoring.domain_scores(q1)
+    d = engine.domain_scores(q1)
     pub = q1.published_domain_scores
     assert list(d.columns) == list(q1.domains)
     np.testing.assert_allclose(d[pub.columns].to_numpy(), pub.to_numpy(), atol=0.005 + 1e-12)
@@ -319,38 +320,38 @@ def test_domain_scores_match_published(q1):
 
 def test_bad_tables_give_clear_errors(metrics):
     with pytest.raises(InputError, match=r"no rows for trust type 'non-acute'.*acute"):
-        scoring.prepare(metrics, "non-acute")
+        preparation.prepare(metrics, "non-acute")
     with pytest.raises(InputError, match=r"no acute rows for quarter 'Q4 2025/26'.*Q1 2025/26"):
-        scoring.prepare(metrics, "acute", "Q4 2025/26")
+        preparation.prepare(metrics, "acute", "Q4 2025/26")
     with pytest.raises(InputError, match=r"missing column\(s\) \['value'\]"):
-        scoring.prepare(metrics.drop(columns="value"), "acute")
+        preparation.prepare(metrics.drop(columns="value"), "acute")
     with pytest.raises(InputError, match="duplicate rows"):
-        scoring.prepare(pd.concat([metrics, metrics.head(1)]), "acute", "Q1 2025/26")
+        preparation.prepare(pd.concat([metrics, metrics.head(1)]), "acute", "Q1 2025/26")
     no_summary = metrics[~metrics.metric_id.isin(["OF5000"])]
     with pytest.raises(InputError, match=r"no OF5000 \(adjusted segment\) rows"):
-        scoring.prepare(no_summary, "acute")
+        preparation.prepare(no_summary, "acute")
     other_year = metrics.assign(framework_year="2031/32")
     with pytest.raises(RulesError, match="no segmentation rules for framework year '2031/32'"):
-        scoring.prepare(other_year, "acute")
+        preparation.prepare(other_year, "acute")
     with pytest.raises(InputError, match="DataFrame"):
-        scoring.prepare([1, 2], "acute")  # type: ignore[arg-type]
+        preparation.prepare([1, 2], "acute")  # type: ignore[arg-type]
 
 
 def test_missing_flag_and_unadjusted_rows_are_inferred():
     tidy = synth.tidy_release(synth._acute(1), support_rows=False)
     tidy = tidy[~tidy.metric_id.isin(["OF5004"])]
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     assert any("inferred" in n for n in p.notes)
     # Flag inferred where the override actually moved a trust (XA2, XA7); harmless elsewhere.
     flagged = set(p.trust_codes[p.override_flag])
     assert {"XA2", "XA7"} <= flagged
-    assert scoring.reproduction_check(p)["segments_match"] == p.n_trusts
+    assert engine.reproduction_check(p)["segments_match"] == p.n_trusts
 
 
 def test_trusts_without_summary_rows_are_left_out():
     tidy = synth.tidy_release(synth._acute(1))
     tidy = tidy[~((tidy.trust_code == "XA9") & tidy.metric_id.isin(["OF5000", "OF5002"]))]
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     assert "XA9" not in p.trust_codes and p.excluded == ("XA9",)
 
 
@@ -423,8 +424,9 @@ def test_league_command_reweights_from_a_file_with_uncertainty(monkeypatch, metr
         assert c in rows.columns
     assert rows.set_index("trust_code").loc["XA2", "published_rank_high"] == 6
     assert "re-weighted" in err and "200 draws" in err
-    expected = scoring.reweight(
-        scoring.prepare(metrics, "acute"), Weights.from_json(FIXTURES / "weights_safety_x2.json")
+    expected = engine.reweight(
+        preparation.prepare(metrics, "acute"),
+        Weights.from_json(FIXTURES / "weights_safety_x2.json"),
     )
     got = rows.set_index("trust_code")["rank"].sort_index()
     assert (got == expected.set_index("trust_code")["rank"].astype(int).sort_index()).all()

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fixtures.scoring import synth
-from league_atlas import scoring
-from league_atlas.rules import RULES_2025_26
-from league_atlas.weights import Weights, WeightsError
+from league_atlas.scoring import engine, preparation
+from league_atlas.scoring.rules import RULES_2025_26
+from league_atlas.scoring.weights import Weights, WeightsError
 
 POOL = [
     "OF1003",
@@ -68,7 +68,7 @@ def releases(draw, decimals: int | None = 2):
     return ts, cuts, tidy
 
 
-def weights_for(prepared: scoring.Prepared):
+def weights_for(prepared: preparation.Prepared):
     n = len(prepared.item_keys)
     return (
         st.lists(
@@ -86,20 +86,20 @@ def weights_for(prepared: scoring.Prepared):
 @given(releases())
 def test_default_weights_reproduce_the_published_values(rel):
     ts, cuts, tidy = rel
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     pub = synth.publish(ts, cuts)
-    t = scoring.reweight(p).set_index("trust_code")
+    t = engine.reweight(p).set_index("trust_code")
     for code, v in pub.items():
         assert t.loc[code, "average_score"] == v.average
         assert t.loc[code, "segment"] == v.adjusted
         assert t.loc[code, "rank"] == v.rank
-    check = scoring.reproduction_check(p)
+    check = engine.reproduction_check(p)
     assert check["segments_match"] == check["ranks_match"] == p.n_trusts
     assert check["recomputed_max_abs_error"] <= 0.005 + 1e-9
     # The non-official path with weights a hair away from official gives the same table.
     w = np.ones(len(p.item_keys))
     w[-1] += 1e-9
-    near = scoring.reweight(p, w).set_index("trust_code")
+    near = engine.reweight(p, w).set_index("trust_code")
     assert (near["segment"] == t["segment"]).all()
     assert (near["rank"] == t["rank"]).all()
 
@@ -108,18 +108,18 @@ def test_default_weights_reproduce_the_published_values(rel):
 @given(st.data())
 def test_scaling_every_weight_changes_nothing(data):
     _, _, tidy = data.draw(releases())
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     w = data.draw(weights_for(p))
     c = data.draw(st.floats(1e-3, 1e3))
-    a = scoring.score(p, w)
-    b = scoring.score(p, w * c)
+    a = engine.score(p, w)
+    b = engine.score(p, w * c)
     np.testing.assert_array_equal(a.segment, b.segment)
     np.testing.assert_array_equal(a.rank, b.rank)
     np.testing.assert_allclose(a.score, b.score, rtol=0, atol=1e-9)
     # Same through named domain weights.
     dw = {d: 1.0 + i for i, d in enumerate(p.domains)}
-    r1 = scoring.score(p, Weights(domains=dw))
-    r2 = scoring.score(p, Weights(domains={d: v * c for d, v in dw.items()}))
+    r1 = engine.score(p, Weights(domains=dw))
+    r2 = engine.score(p, Weights(domains={d: v * c for d, v in dw.items()}))
     np.testing.assert_array_equal(r1.rank, r2.rank)
 
 
@@ -142,8 +142,8 @@ def test_improving_an_item_never_worsens_the_trusts_rank(data):
     code = ts[who].code
 
     # Official weights on the published (2-dp) releases.
-    before = scoring.reweight(scoring.prepare(synth.tidy_release(ts, cuts=cuts), "acute"))
-    after = scoring.reweight(scoring.prepare(synth.tidy_release(better, cuts=cuts), "acute"))
+    before = engine.reweight(preparation.prepare(synth.tidy_release(ts, cuts=cuts), "acute"))
+    after = engine.reweight(preparation.prepare(synth.tidy_release(better, cuts=cuts), "acute"))
     assert (
         after.set_index("trust_code").loc[code, "rank"]
         <= before.set_index("trust_code").loc[code, "rank"]
@@ -152,12 +152,14 @@ def test_improving_an_item_never_worsens_the_trusts_rank(data):
     # Any weights, on exact releases with fixed thresholds (read-back cut-points would move
     # with the improved trust itself; the published rounding adds up to 0.005 of noise).
     rules = dataclasses.replace(RULES_2025_26, cut_points=cuts)
-    p0 = scoring.prepare(synth.tidy_release(ts, cuts=cuts, decimals=None), "acute", rules=rules)
-    p1 = scoring.prepare(synth.tidy_release(better, cuts=cuts, decimals=None), "acute", rules=rules)
+    p0 = preparation.prepare(synth.tidy_release(ts, cuts=cuts, decimals=None), "acute", rules=rules)
+    p1 = preparation.prepare(
+        synth.tidy_release(better, cuts=cuts, decimals=None), "acute", rules=rules
+    )
     assert p0.item_keys == p1.item_keys
     w = data.draw(weights_for(p0))
-    r0 = scoring.reweight(p0, w).set_index("trust_code").loc[code]
-    r1 = scoring.reweight(p1, w).set_index("trust_code").loc[code]
+    r0 = engine.reweight(p0, w).set_index("trust_code").loc[code]
+    r1 = engine.reweight(p1, w).set_index("trust_code").loc[code]
     if pd.isna(r0["rank"]):  # no weighted item: nothing to improve
         assert pd.isna(r1["rank"])
     else:
@@ -169,13 +171,13 @@ def test_improving_an_item_never_worsens_the_trusts_rank(data):
 @given(st.data())
 def test_ranks_are_a_valid_competition_ranking(data):
     _, _, tidy = data.draw(releases())
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     w = data.draw(weights_for(p))
-    method = data.draw(st.sampled_from(scoring.SEGMENT_METHODS))
+    method = data.draw(st.sampled_from(preparation.SEGMENT_METHODS))
     override = data.draw(st.booleans())
-    t = scoring.reweight(p, w, segment_method=method, financial_override=override)
+    t = engine.reweight(p, w, segment_method=method, financial_override=override)
     ranked = t[t["rank"].notna()]
-    steps = scoring.to_steps(ranked["average_score"].to_numpy())
+    steps = preparation.to_steps(ranked["average_score"].to_numpy())
     keys = list(zip(ranked["segment"].astype(int), steps, strict=True))
     for k, r in zip(keys, ranked["rank"], strict=True):
         assert r == 1 + sum(k2 < k for k2 in keys)
@@ -194,9 +196,9 @@ def test_ranks_are_a_valid_competition_ranking(data):
 @given(st.data())
 def test_trusts_missing_items_are_scored_on_the_items_they_have(data):
     ts, cuts, tidy = data.draw(releases())
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     w = data.draw(weights_for(p))
-    t = scoring.reweight(p, w).set_index("trust_code")
+    t = engine.reweight(p, w).set_index("trust_code")
     wk = dict(zip(p.item_keys, w, strict=True))
     pub = synth.publish(ts, cuts)
     for trust in ts:
@@ -217,9 +219,9 @@ def test_trusts_missing_items_are_scored_on_the_items_they_have(data):
 @given(st.data())
 def test_anchored_score_stays_within_the_published_rounding_of_the_recomputed(data):
     _, _, tidy = data.draw(releases())
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     w = data.draw(weights_for(p))
-    r = scoring.score(p, w)
+    r = engine.score(p, w)
     ok = ~np.isnan(r.recomputed)
     assert np.all(np.abs(r.score[ok] - r.recomputed[ok]) <= 0.005 + 1e-9)
 
@@ -230,15 +232,15 @@ def test_anchored_score_stays_within_the_published_rounding_of_the_recomputed(da
 )
 def test_invalid_weights_give_a_clear_error(rel, bad, data):
     _, _, tidy = rel
-    p = scoring.prepare(tidy, "acute")
+    p = preparation.prepare(tidy, "acute")
     n = len(p.item_keys)
     w = np.ones(n)
     w[data.draw(st.integers(0, n - 1))] = bad
     with pytest.raises(WeightsError, match=r"item weight '.+' is (negative|not finite)"):
-        scoring.score(p, w)
+        engine.score(p, w)
     with pytest.raises(WeightsError, match="every item weight is zero"):
-        scoring.score(p, np.zeros(n))
+        engine.score(p, np.zeros(n))
     with pytest.raises(WeightsError, match="every item weight is zero"):
-        scoring.reweight(p, Weights(domains={d: 0.0 for d in p.domains}))
+        engine.reweight(p, Weights(domains={d: 0.0 for d in p.domains}))
     with pytest.raises(WeightsError):
         Weights(metrics={p.item_keys[0]: bad})

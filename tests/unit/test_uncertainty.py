@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 from fixtures.scoring import synth
-from league_atlas import releases, scoring, uncertainty
-from league_atlas.weights import Weights
+from league_atlas.io import releases
+from league_atlas.scoring import engine, preparation, uncertainty
+from league_atlas.scoring.weights import Weights
 
 
 @pytest.fixture(scope="module")
-def q1() -> scoring.Prepared:
-    return scoring.prepare(releases.read_release(synth.FIXTURE).table, "acute", "Q1 2025/26")
+def q1() -> preparation.Prepared:
+    return preparation.prepare(releases.read_release(synth.FIXTURE).table, "acute", "Q1 2025/26")
 
 
 def test_seeded_draws_are_reproducible(q1):
@@ -25,14 +26,14 @@ def test_seeded_draws_are_reproducible(q1):
 
 
 def test_every_draw_is_the_engine_run_on_those_weights(q1):
-    """The vectorised simulation equals scoring.score() draw by draw."""
+    """The vectorised simulation equals engine.score() draw by draw."""
     rng = np.random.default_rng(3)
     base = Weights(domains={"Patient safety": 2}).item_vector(q1)
     draws = uncertainty.draw_weights(base, 25, 40.0, rng)
-    for method in scoring.SEGMENT_METHODS:
+    for method in preparation.SEGMENT_METHODS:
         ranks, segs = uncertainty.simulate(q1, draws, segment_method=method)
         for d in range(draws.shape[0]):
-            r = scoring.score(q1, draws[d], segment_method=method)
+            r = engine.score(q1, draws[d], segment_method=method)
             np.testing.assert_array_equal(ranks[:, d], r.rank)
             np.testing.assert_array_equal(segs[:, d], r.segment)
 
@@ -71,7 +72,7 @@ def test_intervals_are_ordered_and_probabilities_sum_to_one(q1):
 
 def test_a_very_tight_spread_collapses_onto_the_reference(q1):
     w = Weights(domains={"People and workforce": 2})
-    ref = scoring.reweight(q1, w)
+    ref = engine.reweight(q1, w)
     t = uncertainty.rank_intervals(q1, w, 200, concentration=1e9, seed=0)
     assert (t["rank_p5"] == ref["rank"]).all() and (t["rank_p95"] == ref["rank"]).all()
     assert t.attrs["mean_abs_rank_shift"] == 0

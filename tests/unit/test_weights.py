@@ -9,17 +9,18 @@ import numpy as np
 import pytest
 
 from fixtures.scoring import synth
-from league_atlas import releases, scoring
 from league_atlas.errors import InputError
-from league_atlas.weights import Weights, WeightsError, check_vector, vector_is_official
+from league_atlas.io import releases
+from league_atlas.scoring import preparation
+from league_atlas.scoring.weights import Weights, WeightsError, check_vector, vector_is_official
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scoring"
 
 
 @pytest.fixture(scope="module")
-def prepared() -> scoring.Prepared:
+def prepared() -> preparation.Prepared:
     metrics = releases.read_release(synth.FIXTURE).table
-    return scoring.prepare(metrics, "acute", "Q1 2025/26")
+    return preparation.prepare(metrics, "acute", "Q1 2025/26")
 
 
 def test_official_weights_are_all_ones(prepared):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from league_atlas.config import GEO_DIR
 from league_atlas.context.tables import find_column, norm, numeric, read_csv
 from league_atlas.errors import InputError
-from league_atlas.paths import GEO_DIR
 
 SCHOOLS_FILE = "foundation_schools.csv"
 SCHOOL_COLUMNS = ["school", "region_code", "region_name", "area", "origin"]

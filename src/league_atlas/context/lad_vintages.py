@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from league_atlas.config import GEO_DIR
 from league_atlas.context.tables import GSS_CODE, norm
 from league_atlas.errors import InputError, LeagueAtlasError
-from league_atlas.paths import GEO_DIR
 
 CHANGES_FILE = "lad_changes.csv"
 GROUPS_FILE = "london_inner_outer.csv"

@@ -35,7 +35,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from league_atlas import atomic
 from league_atlas.context import (
     deprivation,
     distance,
@@ -53,7 +52,8 @@ from league_atlas.context import (
 )
 from league_atlas.context.tables import AreaValues, clean_codes, find_column, numeric, read_csv
 from league_atlas.errors import InputError, LeagueAtlasError
-from league_atlas.sources import raw_file, raw_files
+from league_atlas.io import atomic
+from league_atlas.io.sources import raw_file, raw_files
 
 JOINS = ("catchment", "location")
 MORE = "higher means more attractive"

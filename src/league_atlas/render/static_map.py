@@ -1,0 +1,426 @@
+"""The current map as a static PNG for slides and reports: same colours, legend, title and stamp.
+
+Drawn with matplotlib and geopandas (no browser, no basemap tiles) on the British National Grid,
+so England keeps its shape. The size is fixed (1600 x 1000 px at 100 dpi) so a slide layout and a
+test can rely on it. Every text from data (trust and area names, titles) is drawn with math-text
+parsing off, so `$...$` or markup in a name is printed literally, never interpreted.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass, field
+from functools import cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import font_manager, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from pyproj import Transformer
+
+from league_atlas.views import presentation as ui
+from league_atlas.views.exports import plain_text, s5_note, shown_segment
+
+SIZE_PX = (1600, 1000)
+DPI = 100
+CRS = "EPSG:27700"  # British National Grid: metres, true shape for England
+FONTS = (
+    "Arial",
+    "Liberation Sans",
+    "DejaVu Sans",
+)  # NHS identity uses Arial where Frutiger is absent
+AREA_FACE = "#DDE3E6"
+FOCUS_FACE = ui.NHS_GREY_5
+MAX_NAME_LABELS = 15  # name every trust when a focus area holds this many or fewer
+MAX_S_LABELS = 45  # else write S1-S5 beside each trust up to this many (colour is never alone)
+_TO_BNG = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+
+
+@dataclass(frozen=True)
+class MapText:
+    """The words on the image: title, subtitle (release and weights note) and footer lines."""
+
+    title: str
+    subtitle: str
+    footer: list[str] = field(default_factory=list)
+    official: bool = True
+
+
+@cache
+def font_family() -> str:
+    """The first of FONTS that is installed (matplotlib warns on every text for a missing one)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in FONTS if f in installed), "sans-serif")
+
+
+def _text(fig_or_ax, x, y, s, **kw):
+    """Every string goes through here: literal text, never math-text or markup."""
+    return fig_or_ax.text(x, y, plain_text(s), parse_math=False, fontfamily=font_family(), **kw)
+
+
+def _project(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _TO_BNG.transform(points["lon"].to_numpy(float), points["lat"].to_numpy(float))
+    return np.asarray(x), np.asarray(y)
+
+
+def _extent(areas: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, xy: tuple[np.ndarray, np.ndarray]):
+    """Bounds to show: the focus area if any, else every area and point, padded by 6%."""
+    if len(focus):
+        x0, y0, x1, y1 = focus.total_bounds
+    elif len(areas):
+        x0, y0, x1, y1 = areas.total_bounds
+    elif len(xy[0]):
+        x0, x1, y0, y1 = xy[0].min(), xy[0].max(), xy[1].min(), xy[1].max()
+    else:
+        x0, y0, x1, y1 = 80_000, 0, 660_000, 660_000  # England
+    if len(focus) and len(xy[0]):  # keep every in-focus trust in view (an HQ may sit outside)
+        x0, x1 = min(x0, xy[0].min()), max(x1, xy[0].max())
+        y0, y1 = min(y0, xy[1].min()), max(y1, xy[1].max())
+    pad = 0.06 * max(x1 - x0, y1 - y0, 5_000)
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+def _place_labels(ax, xy, labels: list[str], *, right_half: float, halo) -> None:
+    """Write a label beside each point, nudged up or down so labels do not overlap each other."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    order = np.argsort(-xy[1])  # top to bottom
+    for i in order:
+        left = xy[0][i] > right_half  # labels of eastern points go to their left, inside the map
+        t = ax.annotate(
+            plain_text(labels[i]),
+            (xy[0][i], xy[1][i]),
+            xytext=(-9 if left else 9, 0),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=10,
+            color=ui.NHS_TEXT,
+            fontfamily=font_family(),
+            zorder=6,
+            annotation_clip=False,
+        )
+        t.set_parse_math(False)
+        t.set_path_effects(halo)
+        for dy in (0, 10, -10, 20, -20, 30, -30, 40, -40):
+            t.xyann = (-9 if left else 9, dy)
+            box = t.get_window_extent(renderer).expanded(1.02, 1.1)
+            if not any(box.overlaps(b) for b in placed):
+                break
+        placed.append(t.get_window_extent(renderer))
+
+
+def _label_spot(geom, xy: tuple[np.ndarray, np.ndarray], n: int = 24) -> tuple[float, float]:
+    """A point inside an area, as far as possible from its trusts and its edge (for a label)."""
+    x0, y0, x1, y1 = geom.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    cand = shapely.points(gx.ravel(), gy.ravel())
+    inside = shapely.contains(geom, cand)
+    if not inside.any():
+        p = geom.representative_point()
+        return p.x, p.y
+    cand = cand[inside]
+    cx, cy = shapely.get_x(cand), shapely.get_y(cand)
+    edge = shapely.distance(geom.boundary, cand)
+    if len(xy[0]):
+        d = np.hypot(cx[:, None] - xy[0][None, :], cy[:, None] - xy[1][None, :]).min(axis=1)
+    else:
+        d = np.full(len(cand), np.inf)
+    best = int(np.argmax(np.minimum(d, 1.5 * edge)))
+    return float(cx[best]), float(cy[best])
+
+
+def _fit(bounds, ratio: float):
+    """Grow bounds around their centre to the axes' width/height ratio (true scale, no stretch)."""
+    x0, y0, x1, y1 = bounds
+    w, h = x1 - x0, y1 - y0
+    if w / h < ratio:
+        grow = (h * ratio - w) / 2
+        return x0 - grow, y0, x1 + grow, y1
+    grow = (w / ratio - h) / 2
+    return x0, y0 - grow, x1, y1 + grow
+
+
+def map_figure(
+    points: pd.DataFrame,
+    areas: gpd.GeoDataFrame | None,
+    text: MapText,
+    *,
+    focus_code: str | None = None,
+    context_points: pd.DataFrame | None = None,
+    size_px: tuple[int, int] = SIZE_PX,
+    dpi: int = DPI,
+) -> Figure:
+    """The map as a matplotlib Figure (no pyplot state, so it is safe in a server thread).
+
+    `points`: the trusts in view (trust_name, lat, lon, segment, final_segment); rows without a
+    location are listed in the side panel instead. `areas`: a boundary layer (code, name, geometry,
+    EPSG:4326). `focus_code` outlines one area and zooms to it. `context_points`: trusts of the
+    same type outside the focus, drawn small and grey.
+    """
+    fig = Figure(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi, facecolor=ui.NHS_WHITE)
+    FigureCanvasAgg(fig)
+
+    located = points.dropna(subset=["lat", "lon"])
+    unplaced = points[points["lat"].isna() | points["lon"].isna()]
+    xy = _project(located)
+    seg = shown_segment(located).to_numpy(dtype=float, na_value=np.nan)
+
+    if areas is None:
+        areas = gpd.GeoDataFrame({"code": [], "name": []}, geometry=[], crs="EPSG:4326")
+    areas_bng = areas.to_crs(CRS) if len(areas) else areas
+    focus = (
+        areas_bng[areas_bng["code"] == focus_code]
+        if focus_code and len(areas)
+        else areas_bng.iloc[:0]
+    )
+
+    # ---- header: title, subtitle, and a highlighted note when not official
+    title_lines = textwrap.wrap(plain_text(text.title), 80) or [""]
+    _text(
+        fig,
+        0.02,
+        0.965,
+        "\n".join(title_lines),
+        fontsize=24,
+        fontweight="bold",
+        color=ui.NHS_TEXT,
+        va="top",
+        linespacing=1.1,
+    )
+    y = 0.965 - 0.042 * len(title_lines) - 0.008
+    sub = _text(
+        fig,
+        0.02,
+        y,
+        "\n".join(textwrap.wrap(plain_text(text.subtitle), 150)),
+        fontsize=13,
+        color=ui.NHS_DARK_GREY,
+        va="top",
+    )
+    if not text.official:
+        sub.set_bbox(
+            {
+                "boxstyle": "round,pad=0.35",
+                "facecolor": "#FFF3C4",
+                "edgecolor": ui.NHS_WARM_YELLOW,
+                "linewidth": 1.5,
+            }
+        )
+    header_bottom = y - 0.03 * (1 + text.subtitle.count("\n") + len(text.subtitle) // 150) - 0.02
+
+    # ---- map: as wide as the area needs (up to 60% of the figure), legend right beside it
+    height = header_bottom - 0.11
+    bounds = _extent(areas_bng, focus, xy)
+    natural = (bounds[2] - bounds[0]) / (bounds[3] - bounds[1])
+    width = min(0.6, max(0.36, height * size_px[1] * natural / size_px[0]))
+    box = (0.02, 0.1, width, height)
+    ax = fig.add_axes(box)
+    ax.set_axis_off()
+    if len(areas_bng):
+        others = areas_bng if not len(focus) else areas_bng[areas_bng["code"] != focus_code]
+        others.plot(ax=ax, facecolor=AREA_FACE, edgecolor=ui.NHS_WHITE, linewidth=1.2)
+        if len(focus):
+            focus.plot(ax=ax, facecolor=FOCUS_FACE, edgecolor=ui.NHS_DARK_BLUE, linewidth=2.2)
+    x0, y0, x1, y1 = _fit(bounds, box[2] * size_px[0] / (box[3] * size_px[1]))
+    span = max(x1 - x0, y1 - y0)
+    zoomed = span < 350_000
+    halo = [patheffects.withStroke(linewidth=3, foreground=ui.NHS_WHITE)]
+
+    n_context = 0
+    if context_points is not None and len(context_points):
+        cp = context_points.dropna(subset=["lat", "lon"])
+        cx, cy = _project(cp)
+        inside = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
+        n_context = int(inside.sum())
+        ax.scatter(cx, cy, s=22, color=ui.NHS_MID_GREY, alpha=0.7, linewidths=0, zorder=3)
+
+    size = 170 if zoomed else 80
+    order = [1, 2, 3, 4, 0, 5]  # S5 last, on top
+    for s in order:
+        style = ui.segment_style(s) if s else ui.NO_SEGMENT
+        pick = np.isnan(seg) if s == 0 else seg == s
+        if not pick.any():
+            continue
+        ax.scatter(
+            xy[0][pick],
+            xy[1][pick],
+            s=size * (1.45 if s == 5 else 1.0),
+            facecolor=style.fill,
+            edgecolor=style.outline,
+            linewidths=style.outline_width * (1.0 if s == 5 else 0.9),
+            zorder=4 + (s == 5),
+        )
+    if 0 < len(areas_bng) <= 10 and not zoomed:  # name the regions on an England map
+        for _, a in areas_bng.iterrows():
+            lx, ly = _label_spot(a.geometry, xy)
+            t = _text(
+                ax,
+                lx,
+                ly,
+                a["name"],
+                fontsize=10,
+                color=ui.NHS_DARK_GREY,
+                ha="center",
+                va="center",
+                style="italic",
+                zorder=2,
+            )
+            t.set_path_effects(halo)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    if 0 < len(located) <= MAX_S_LABELS:
+        names = len(located) <= MAX_NAME_LABELS
+        labels = [
+            f"{ui.segment_style(sg).label}  "
+            + textwrap.shorten(plain_text(n), 46, placeholder="...")
+            if names
+            else ui.segment_style(sg).label
+            for n, sg in zip(located["trust_name"], seg, strict=True)
+        ]
+        _place_labels(ax, xy, labels, right_half=(x0 + x1) / 2, halo=halo)
+
+    # ---- legend and notes on the right
+    lg = fig.add_axes((box[0] + width + 0.04, 0.1, 0.34, height))
+    lg.set_axis_off()
+    lg.set_xlim(0, 1)
+    lg.set_ylim(0, 1)
+    _text(lg, 0.0, 0.97, "Segment", fontsize=15, fontweight="bold", color=ui.NHS_TEXT, va="top")
+    counts = pd.Series(seg).value_counts(dropna=False)
+    rows = [(s, ui.segment_style(s)) for s in range(1, 6)]
+    if np.isnan(seg).any():
+        rows.append((0, ui.NO_SEGMENT))
+    yy = 0.87
+    for s, style in rows:
+        n = int(np.isnan(seg).sum()) if s == 0 else int(counts.get(float(s), 0))
+        lg.scatter(
+            [0.04],
+            [yy],
+            s=260 if s == 5 else 190,
+            facecolor=style.fill,
+            edgecolor=style.outline,
+            linewidths=style.outline_width + 0.5,
+            clip_on=False,
+        )
+        _text(
+            lg, 0.1, yy, style.label, fontsize=14, fontweight="bold", color=ui.NHS_TEXT, va="center"
+        )
+        meaning = style.meaning.split(":", 1)[-1].strip() if ":" in style.meaning else ""
+        _text(
+            lg,
+            0.22,
+            yy + 0.012,
+            f"{n} trust{'s' if n != 1 else ''}",
+            fontsize=13,
+            color=ui.NHS_TEXT,
+            va="bottom",
+        )
+        if meaning:
+            _text(
+                lg,
+                0.22,
+                yy - 0.008,
+                textwrap.fill(meaning, 44),
+                fontsize=10.5,
+                color=ui.NHS_DARK_GREY,
+                va="top",
+            )
+        yy -= 0.1
+    notes = ["Darker blue = broader range of challenges (NHS England's segments 1-4)."]
+    if (seg == 5).any():
+        notes.append("S5 trusts: " + s5_note(located))
+    if n_context:
+        lg.scatter(
+            [0.04], [yy], s=40, color=ui.NHS_MID_GREY, alpha=0.7, linewidths=0, clip_on=False
+        )
+        _text(
+            lg,
+            0.1,
+            yy,
+            "Other trusts of this type, outside the focus area",
+            fontsize=11,
+            color=ui.NHS_DARK_GREY,
+            va="center",
+        )
+        yy -= 0.07
+    if len(unplaced):
+        names = ", ".join(plain_text(n) for n in unplaced["trust_name"].head(4))
+        more = f" and {len(unplaced) - 4} more" if len(unplaced) > 4 else ""
+        notes.append(f"Not on the map (no location): {names}{more}.")
+    _text(
+        lg,
+        0.0,
+        yy - 0.01,
+        "\n".join(textwrap.fill(n, 58) for n in notes),
+        fontsize=10.5,
+        color=ui.NHS_DARK_GREY,
+        va="top",
+        linespacing=1.3,
+    )
+
+    # ---- footer: stamp (data dates, weights, attribution)
+    footer = [textwrap.fill(plain_text(line), 215) for line in text.footer]
+    _text(
+        fig,
+        0.02,
+        0.012,
+        "\n".join(footer),
+        fontsize=9,
+        color=ui.NHS_DARK_GREY,
+        va="bottom",
+        linespacing=1.25,
+    )
+    return fig
+
+
+def render_png(
+    points: pd.DataFrame,
+    areas: gpd.GeoDataFrame | None,
+    text: MapText,
+    *,
+    focus_code: str | None = None,
+    context_points: pd.DataFrame | None = None,
+    size_px: tuple[int, int] = SIZE_PX,
+    dpi: int = DPI,
+) -> bytes:
+    """PNG bytes of `map_figure`, exactly `size_px`, with the stamp also in the PNG metadata."""
+    fig = map_figure(
+        points,
+        areas,
+        text,
+        focus_code=focus_code,
+        context_points=context_points,
+        size_px=size_px,
+        dpi=dpi,
+    )
+    buf = io.BytesIO()
+    fig.savefig(
+        buf,
+        format="png",
+        dpi=dpi,
+        metadata={
+            "Title": plain_text(text.title),
+            "Description": " | ".join(plain_text(x) for x in [text.subtitle, *text.footer]),
+            "Copyright": ui.ATTRIBUTION,
+            "Software": ui.APP_TITLE,
+        },
+    )
+    return buf.getvalue()
+
+
+def map_text(title: str, stamp) -> MapText:
+    """Title, subtitle (release and weights note) and footer (files, data dates, attribution)
+    from an exports.Stamp."""
+    return MapText(
+        title=title,
+        subtitle=f"{stamp.release}. {stamp.weights_note}",
+        footer=[x for x in (stamp.files, stamp.data_dates, stamp.attribution) if x],
+        official=stamp.official,
+    )
