@@ -19,12 +19,12 @@ from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import writer
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
 ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
-store, _ = _shared.page_context()
+store, _ = shared.page_context()
 st.title("Add a new NOF release")
 
 if os.environ.get(ALLOW_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
@@ -92,7 +92,7 @@ if st.button(
     status = st.status("Checking the file and rebuilding the store...")
     try:
         info, result = writer.add_release(
-            _shared.data_dir(),
+            shared.data_dir(),
             data=up.getvalue(),
             name=up.name,
             quarter=quarter.strip() or None,
