@@ -22,6 +22,8 @@ from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import presentation as ui
 
+pytestmark = pytest.mark.slow  # every page under fuzzed URLs: make test, not test-fast
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 EXAMPLES_PER_PAGE = 12
 

@@ -41,6 +41,8 @@ from league_atlas.store import reader, writer
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
 
+pytestmark = pytest.mark.slow  # hypothesis over whole add-release runs: make test, not test-fast
+
 MAX_EXAMPLES = 90
 HARMLESS = {"reorder_columns", "extra_column", "shuffle_rows", "bom", "no_bom", "lf", "crlf"}
 BAD_NUMBERS = ["nan", "NaN", "inf", "-inf", "Infinity", "1e308", "1e309", "-1e309", "-0",
