@@ -8,11 +8,10 @@ off with LEAGUE_ATLAS_ALLOW_UPLOAD=0 (releases are then added with the command l
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
+from league_atlas import config
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.io import provenance
 from league_atlas.io.sources import catalogue
@@ -21,13 +20,13 @@ from league_atlas.store import writer
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 
-ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
+ALLOW_ENV = config.ALLOW_UPLOAD_ENV
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
 store, _ = shared.page_context()
 st.title("Add a new NOF release")
 
-if os.environ.get(ALLOW_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+if not config.flag(ALLOW_ENV):
     st.info(
         f"Uploading releases is switched off on this deployment ({ALLOW_ENV}=0). "
         "Releases are added by whoever runs it, with the command line instead:",

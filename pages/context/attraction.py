@@ -3,8 +3,6 @@ weights, performance against the index, correlations, and the context-adjusted l
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -110,7 +108,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
     ),
     key="attraction_map",

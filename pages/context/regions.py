@@ -3,8 +3,6 @@ score against distance from London, the share of variance between regions, and t
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -119,7 +117,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
         focus_outline=focus_outline,
     ),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from league_atlas.render import mapview
@@ -112,7 +110,6 @@ deck = mapview.build_deck(
     points,
     polygons,
     mapview.view_for_bounds(bounds),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,

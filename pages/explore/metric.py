@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import streamlit as st
 
@@ -60,7 +58,6 @@ deck = mapview.build_deck(
     pts,
     None,
     mapview.ENGLAND_VIEW,
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=c.present,
 )
 st.pydeck_chart(
