@@ -291,14 +291,10 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
     wanted = incoming.get("trust")
     if wanted in trust_label and st.session_state.get("trust") != wanted:
         st.session_state["trust"] = wanted
-    trust = sb.selectbox(
-        "Trust (search by name or ODS code)",
-        codes,
-        index=None,
-        key="trust",
-        bind="query-params",
-        format_func=trust_label.get,
-        placeholder="Type a trust name or code",
+    from pages import _search
+
+    trust = _search.trust_search(
+        sb, st_, codes=codes, labels=trust_label, key="sidebar_find", bound=True
     )
 
     sb.markdown("**Weights**")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from pages import _search, _shared
 from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
@@ -29,10 +29,10 @@ _shared.weights_banner(prep, c)
 
 f1, f2, f3 = st.columns([3, 2, 2])
 search = f1.text_input(
-    "Search by trust name or ODS code",
+    "Search by trust name, ODS code, town or hospital",
     key="search",
     bind="query-params",
-    placeholder="e.g. Leeds or RR8",
+    placeholder="e.g. Leeds, RR8 or Crewe",
 )
 segs = f2.multiselect(
     "Segments (current weights)",
@@ -45,10 +45,10 @@ changed_only = f3.checkbox("Only trusts whose rank changed", key="changed", bind
 
 shown = view
 if search.strip():
-    s = search.strip().lower()
     shown = shown[
-        shown["trust_name"].str.lower().str.contains(s, regex=False)
-        | shown["trust_code"].str.lower().str.contains(s, regex=False)
+        shown["trust_code"].isin(
+            _search.find(store, search, list(shown["trust_code"]))["trust_code"]
+        )
     ]
 if segs:
     shown = shown[shown["segment"].isin(segs)]
