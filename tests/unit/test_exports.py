@@ -345,12 +345,17 @@ def test_key_messages_count_segments_regions_and_movers(fixture_store, prep):
     if (seg == 4).any():
         s4 = view[seg == 4]
         region = s4["region_name"].fillna(s4["region_label"]).value_counts()
-        lead = f"{region.index[0]} holds the most segment-4 trusts: {region.iloc[0]} of {len(s4)}"
+        where = exports.place_name(region.index[0])
+        lead = (
+            f"The only segment-4 trust is in {where}."
+            if len(s4) == 1
+            else f"{where[0].upper()}{where[1:]} has the most segment-4 trusts"
+        )
         assert any(m.startswith(lead) for m in msgs), msgs
     s5 = view[seg == 5]
     assert len(s5) == 1  # the made-up release puts its last trust in the RSP
     rsp = next(m for m in msgs if "Recovery Support Programme" in m)
-    assert rsp.startswith("1 trust(s)") and f"1 in S{int(s5['segment'].iloc[0])}" in rsp
+    assert rsp.startswith("1 trust is in the") and f"1 in S{int(s5['segment'].iloc[0])}" in rsp
     moved = view[view["rank_change"].fillna(0) != 0]
     assert len(moved), "the re-weighting moves the made-up trusts"
     top = explorer.moved_most(view, 1).iloc[0]
