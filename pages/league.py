@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas.views import explorer, exports, narrative
+from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
 from pages import _search, _shared
 from pages._export_panel import export_panel
@@ -198,8 +198,6 @@ export_panel(
     prep=prep,
     controls=c,
     store=store,
-    title=narrative.active_title(view, c.trust_type, c.quarter, where),
     table=table,
-    where=where,
     key="league",
 )

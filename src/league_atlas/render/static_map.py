@@ -388,7 +388,7 @@ def map_figure(
     if 0 < len(located) <= MAX_NAME_LABELS:
         labels = [
             f"{ui.segment_style(sg).label}  "
-            + textwrap.shorten(short_name(n), 40, placeholder="...")
+            + textwrap.shorten(short_name(n), 46, placeholder="...")
             for n, sg in zip(located["trust_name"], seg, strict=True)
         ]
     elif len(located) <= MAX_KEY_LABELS or (seg == 5).any():

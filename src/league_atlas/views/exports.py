@@ -333,14 +333,26 @@ def key_messages(
         return [f"No {type_label.lower()} in {where} in {quarter}."]
     seg = shown_segment(view)
     counts = seg.value_counts()
-    parts = [f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6)]
-    missing = int(seg.isna().sum())
-    if missing:
-        parts.append(f"no segment {missing}")
-    out.append(
-        f"{trusts_phrase(n, type_label)} in {where}, {quarter}"
-        f" ({'official weights' if official else 'current weights'}): " + ", ".join(parts) + "."
-    )
+    weights_word = "official weights" if official else "current weights"
+    if n == 1:
+        s = seg.iloc[0]
+        out.append(
+            f"{plain_text(view['trust_name'].iloc[0])}, {quarter} ({weights_word}): "
+            + (f"segment {int(s)}." if pd.notna(s) else "no segment.")
+        )
+    else:
+        # Only the segments that hold trusts: "S1 0" rows tell a board nothing.
+        parts = [
+            f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6) if counts.get(float(k), 0)
+        ]
+        missing = int(seg.isna().sum())
+        if missing:
+            parts.append(f"no segment {missing}")
+        out.append(
+            f"{trusts_phrase(n, type_label)} in {place_name(where)}, {quarter} ({weights_word}): "
+            + ", ".join(parts)
+            + "."
+        )
     s4 = view[seg.eq(4).fillna(False)]
     if len(s4) and n > 1:
         by_region = _region_of(s4).value_counts()
