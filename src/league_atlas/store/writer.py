@@ -180,8 +180,11 @@ def _build(
         fetch_results = fetching.fetch_all(data_dir, mirror, progress=say)
         missing = fetching.missing_required(fetch_results)
         if missing:
+            # Each failed source says what to fetch, from where, and where to put it.
+            why = [r.message for r in fetch_results if r.source_id in missing]
             raise StoreMissingError(
-                f"required sources missing: {', '.join(missing)}; pass --mirror DIR or check the network"
+                f"required sources missing: {', '.join(missing)}; pass --mirror DIR, check the "
+                "network, or fetch by hand:\n  " + "\n  ".join(why)
             )
     timings["fetch_s"] = time.perf_counter() - t0
 
