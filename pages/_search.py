@@ -101,10 +101,14 @@ def trust_search(
         trust = current if current in codes else None
     if found is not None:
         if found.empty:
-            box.caption(
-                f"No trust matches “{ui.md_escape(query.strip())}”. "
-                "Try a town, a hospital or an ODS code."
+            elsewhere = find(store, query)
+            hint = (
+                f" {len(elsewhere)} of another trust type match: change the trust type to see "
+                + ("it." if len(elsewhere) == 1 else "them.")
+                if len(elsewhere)
+                else " Try a town, a hospital or an ODS code."
             )
+            box.caption(f"No trust of this type matches “{ui.md_escape(query.strip())}”.{hint}")
         else:
             why = dict(zip(found["trust_code"], found["matched"], strict=True))
             shown = found["trust_code"].head(5).tolist()

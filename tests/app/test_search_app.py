@@ -26,7 +26,7 @@ def test_sidebar_search_by_town_lists_every_trust_there_without_unrelated_ones(a
     assert len(box.options) == 7  # every made-up trust has its HQ in Testford
     app.sidebar.text_input(key="sidebar_find_query").set_value("zzqxv").run()
     assert not app.exception
-    assert "No trust matches" in _captions(app)
+    assert "No trust of this type matches" in _captions(app)
     # The trust chosen before stays chosen; nothing unrelated is offered.
     assert app.selectbox(key="trust").options == [app.selectbox(key="trust").options[0]]
 
