@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from league_atlas.render import mapview
-from league_atlas.views import explorer, narrative
+from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 from league_atlas_ui.export_panel import export_panel
@@ -157,24 +157,8 @@ if c.trust and c.trust in set(view["trust_code"]):
         st.write(f"What moved it under these weights: {t['drivers']} (score change; + is worse)")
 
 st.header("Table behind the map")
-MAP_TABLE_COLUMNS = [
-    "rank",
-    "trust_name",
-    "trust_code",
-    "segment_label",
-    "average_score",
-    "official_rank",
-    "rank_change_text",
-    "region_name",
-    "icb23_name",
-    "on_map",
-]
-table = shared.table_for_display(
-    shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
-        "rank"
-    ),
-    MAP_TABLE_COLUMNS,
-).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
+# The same table the exports carry (and `python -m league_atlas export csv` writes).
+table = exports.board_table(shown)
 st.dataframe(
     table,
     hide_index=True,
@@ -187,8 +171,6 @@ export_panel(
     prep=prep,
     controls=c,
     store=store,
-    title=narrative.active_title(shown, c.trust_type, c.quarter, where),
     table=table,
-    where=where,
     key="map",
 )
