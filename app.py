@@ -33,6 +33,7 @@ NAVIGATION = {
     ],
     "Trusts": [
         ("pages/profile.py", "Trust profile", "person_search", "profile"),
+        ("pages/changes.py", "Since last quarter", "compare_arrows", "changes"),
     ],
     "Context": [
         ("pages/regions.py", "Regional disparities", "public", "regions"),

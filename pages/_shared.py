@@ -116,6 +116,42 @@ def intervals(
     )
 
 
+OFFICIAL_WEIGHTS_JSON = Weights().to_json()
+
+
+@st.cache_data(
+    show_spinner="Reproducing NHS England's likely ranges (bootstrap over each trust's scores)...",
+    max_entries=64,
+)
+def likely_ranges(
+    version: str, trust_type: str, quarter: str, weights_json: str, override: bool, method: str
+) -> pd.DataFrame:
+    """NHS England's likely ranges of score and rank, reproduced; cached per view (the official
+    weights are one entry per trust type and quarter, so slider moves elsewhere never rerun it)."""
+    from league_atlas.scoring import likely_range
+
+    return likely_range.likely_ranges(
+        prepared(version, trust_type, quarter),
+        Weights.loads(weights_json),
+        ui.LIKELY_RANGE_DRAWS,
+        segment_method=method,
+        financial_override=override,
+        league_files=current_store().league_files,
+    )
+
+
+@st.cache_data(show_spinner="Testing each change against the data's own noise...", max_entries=16)
+def quarter_changes(version: str, trust_type: str, previous: str, quarter: str) -> pd.DataFrame:
+    """Change since the previous quarter, each marked beyond or within noise (published tables)."""
+    from league_atlas.analysis import change
+
+    return change.quarter_changes(
+        prepared(version, trust_type, previous),
+        prepared(version, trust_type, quarter),
+        ui.LIKELY_RANGE_DRAWS,
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def trust_metrics(
     version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]

@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from league_atlas.render import mapview
-from league_atlas.views import explorer, narrative
+from league_atlas.views import explorer, likely_ranges, narrative
 from league_atlas.views import presentation as ui
 from pages import _shared
 from pages._export_panel import export_panel
@@ -95,6 +95,17 @@ if c.focus.code:
     if len(sel):
         bounds = tuple(sel.total_bounds)
         focus_outline = mapview.boundary_geojson(sel, None)
+ranges = _shared.likely_ranges(  # official weights: cached per quarter, never per slider move
+    version,
+    c.trust_type,
+    c.quarter,
+    _shared.OFFICIAL_WEIGHTS_JSON,
+    c.financial_override,
+    c.segment_method,
+)
+official_weights = c.weights.is_official_for(prep)
+view = likely_ranges.with_likely_rank(view, ranges, official_weights=official_weights)
+shown = likely_ranges.with_likely_rank(shown, ranges, official_weights=official_weights)
 points = mapview.trust_points(view, n_trusts=len(view))
 
 
@@ -168,6 +179,7 @@ MAP_TABLE_COLUMNS = [
     "average_score",
     "official_rank",
     "rank_change_text",
+    "likely_rank",
     "region_name",
     "icb23_name",
     "on_map",

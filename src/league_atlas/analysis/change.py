@@ -265,7 +265,8 @@ def trust_trend(
     seed: int | None = 0,
 ) -> pd.DataFrame:
     """One trust across quarters (oldest first): published score, segment and rank, its likely
-    ranges, and the change from the quarter before in words with its beyond-noise verdict.
+    ranges, and the change from the quarter before in words (`change`) with its overall verdict
+    (`status`: beyond noise / within noise / no change; '' for the first quarter).
 
     `ranges` (quarter -> likely_range.likely_ranges table) and `changes` (quarter ->
     quarter_changes table ending in that quarter) can be passed precomputed (the app caches
@@ -282,12 +283,12 @@ def trust_trend(
             if p.quarter not in ranges:
                 ranges[p.quarter] = likely_range.likely_ranges(p, None, n_draws, seed=seed)
             lr = ranges[p.quarter].set_index("trust_code").loc[trust_code]
-            change = ""
+            change, status = "", ""
             if prev is not None and trust_code in set(prev.trust_codes):
                 if p.quarter not in changes:
                     changes[p.quarter] = quarter_changes(prev, p, n_draws, seed=seed)
-                ch = changes[p.quarter].set_index("trust_code")
-                change = describe(ch.loc[trust_code])
+                ch = changes[p.quarter].set_index("trust_code").loc[trust_code]
+                change, status = describe(ch), str(ch["status"])
             rows.append(
                 {
                     "quarter": p.quarter,
@@ -300,6 +301,7 @@ def trust_trend(
                     "rank_high": lr["rank_high"],
                     "trusts": p.n_trusts,
                     "change": change,
+                    "status": status,
                 }
             )
         prev = p
