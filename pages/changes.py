@@ -62,15 +62,18 @@ else:
 
 points = likely_ranges.change_points(shown)
 st.markdown(
-    "**Map key:** filled blue ▲! = better, beyond noise · filled red ▼! = worse, beyond noise · "
-    "pale with a blue or red ring (▲ / ▼) = moved, within noise · white = = no change. "
+    "**Map key:** filled blue = better, beyond noise · filled red = worse, beyond noise · "
+    "pale with a blue or red ring = better or worse, within noise · white = no change. "
+    "Labels: places moved in the league (+3 = up three), **!** = a change beyond noise. "
     "The same data is in the table below."
 )
 if len(points):
     st.pydeck_chart(
         mapview.build_deck(
             points,
-            None,
+            mapview.boundary_geojson(_shared.boundary(version, "nhs_region"), None)
+            if "nhs_region" in store.boundary_ids()
+            else None,
             mapview.view_for_bounds(None),
             basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
             labels=True,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from league_atlas.store import reader, writer
+from league_atlas.views import presentation as ui
 from support.browser import start_server, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -43,7 +45,8 @@ def non_acute_server(request, real_store_dir, real_mirror, artifacts_dir, tmp_pa
 
 
 def test_changes_view_for_non_acute_q4(non_acute_server, page, artifacts_dir):
-    page.goto(non_acute_server + "/changes?type=non-acute&q=Q4+2025%2F26")
+    label = urllib.parse.quote_plus(ui.TRUST_TYPE_LABELS["non-acute"])  # bound by its label
+    page.goto(f"{non_acute_server}/changes?type={label}&q=Q4+2025%2F26")
     wait_for_app(page, timeout=180_000)
     heading = page.locator('[data-testid="stMain"] h1').first
     assert heading.inner_text().startswith(

@@ -266,7 +266,8 @@ CHANGE_STYLE = {
 def change_points(table: pd.DataFrame) -> pd.DataFrame:
     """Map points (render.mapview format) for the change view: filled blue = better beyond noise,
     filled red = worse beyond noise, pale with a coloured ring = within noise; every point also
-    carries its ▲/▼/= marker (! = beyond noise) as a label, so colour is never the only cue."""
+    carries its rank change as a label (+3 = up three places, ! = beyond noise), so colour is never
+    the only cue."""
     d = table.dropna(subset=["lat", "lon"]).sort_values("trust_code").reset_index(drop=True)
     out = pd.DataFrame({"trust_code": d["trust_code"], "trust_name": d["trust_name"]})
     out["lon"] = d["lon"].astype(float).round(5)
@@ -279,7 +280,7 @@ def change_points(table: pd.DataFrame) -> pd.DataFrame:
     out["line"] = [ui.rgba(o) for _, o in styles]
     out["line_width"] = np.where(d["status"] == change.BEYOND, 2, 3)
     out["radius"] = np.where(d["status"] == change.BEYOND, 4200, 3200)
-    out["seg_label"] = d["marker"].to_numpy()
+    out["seg_label"] = [map_label(r, s) for r, s in zip(d["rank_change"], d["status"], strict=True)]
     out["tt_title"] = d["trust_name"] + " (" + d["trust_code"] + ")"
     out["tt_l1"] = [f"{s}: {w}" for s, w in zip(d["status"], d["what_changed"], strict=True)]
     out["tt_l2"] = [
@@ -292,6 +293,14 @@ def change_points(table: pd.DataFrame) -> pd.DataFrame:
         f"Score {a:.2f} → {b:.2f}" for a, b in zip(d["previous_score"], d["score"], strict=True)
     ]
     return out
+
+
+def map_label(rank_change, status: str) -> str:
+    """ASCII map label (deck.gl's text layer draws ASCII only): places moved, '+' = up, and '!'
+    when any change of the trust is beyond noise; '=' when the league position did not move."""
+    v = _num(rank_change)
+    core = "=" if math.isnan(v) or v == 0 else f"{int(v):+d}"
+    return core + ("!" if status == change.BEYOND else "")
 
 
 def _fmt(x) -> str:
