@@ -250,3 +250,78 @@ def test_published_ranges_are_attached_and_compared(q1):
     assert cmp["rank_ends_within_2"] == pytest.approx((len(r) - 1) / len(r))
     assert cmp["score_ends_within_0_03"] == 1.0
     assert likely_range.compare_with_published(r) == {"trusts_compared": 0}
+
+
+# ---------------------------------------------------------------- league --likely-range
+
+
+class _Store:
+    def __init__(self, metrics: pd.DataFrame, league_files: pd.DataFrame | None = None):
+        self.metrics = metrics
+        self.league_files = league_files if league_files is not None else pd.DataFrame()
+
+
+def _run(monkeypatch, store, argv: list[str]) -> tuple[int, str, str]:
+    import argparse
+    import io
+
+    from league_atlas.cli import league as league_cmd
+
+    monkeypatch.setattr(league_cmd, "load_store", lambda data_dir: store)
+    parser = argparse.ArgumentParser()
+    league_cmd.register(parser.add_subparsers())
+    args = parser.parse_args(["league", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    return args.func(args), out.getvalue(), err.getvalue()
+
+
+def test_league_command_adds_the_likely_ranges(monkeypatch, q1):
+    import io
+
+    metrics = releases.read_release(synth.FIXTURE).table
+    argv = ["--trust-type", "acute", "--quarter", "Q1 2025/26", "--likely-range", "--draws", "2000"]
+    code, out, err = _run(monkeypatch, _Store(metrics), argv)
+    assert code == 0
+    t = pd.read_csv(io.StringIO(out))
+    assert set(likely_range.RANGE_COLUMNS) <= set(t.columns)
+    assert not any(c.startswith("published_") for c in t.columns)  # no league-table file
+    expected = likely_range.likely_ranges(q1, n_draws=2000).set_index("trust_code")
+    got = t.set_index("trust_code")
+    for c in likely_range.RANGE_COLUMNS:
+        np.testing.assert_array_equal(
+            got[c].sort_index().to_numpy(dtype=float),
+            expected[c].sort_index().to_numpy(dtype=float),
+        )
+    assert "likely ranges (95%) from 2,000 bootstrap draws (seed 0)" in err
+
+
+def test_league_command_likely_ranges_follow_the_weights_and_the_published_file(monkeypatch, q1):
+    import json
+
+    metrics = releases.read_release(synth.FIXTURE).table
+    lf = pd.DataFrame(
+        {
+            "quarter": "Q1 2025/26",
+            "trust_type": "acute",
+            "trust_code": list(q1.trust_codes),
+            "score_range_low": 1.0,
+            "score_range_high": 4.0,
+            "rank_range_low": 1.0,
+            "rank_range_high": float(q1.n_trusts),
+        }
+    )
+    weights = synth.HERE / "weights_safety_x2.json"
+    argv = ["--trust-type", "acute", "--quarter", "Q1 2025/26", "--likely-range"]
+    argv += ["--draws", "1500", "--weights", str(weights), "--format", "json"]
+    code, out, err = _run(monkeypatch, _Store(metrics, lf), argv)
+    assert code == 0
+    rows = pd.DataFrame(json.loads(out)).set_index("trust_code").sort_index()
+    w = Weights.from_json(weights)
+    expected = likely_range.likely_ranges(q1, w, 1500).set_index("trust_code").sort_index()
+    np.testing.assert_allclose(rows["score_low"], expected["score_low"])
+    assert (rows["published_rank_high"] == q1.n_trusts).all()
+    assert "re-weighted" in err and "against NHS England's published ranges" in err
+    code, _, err = _run(monkeypatch, _Store(metrics), [*argv[:4], "--likely-range", "--draws", "0"])
+    assert code == 2 and "--draws" in err
