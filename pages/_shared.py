@@ -140,6 +140,32 @@ def likely_ranges(
     )
 
 
+def likely_ranges_for_view(
+    version: str, prep: preparation.Prepared, c: Controls, key: str
+) -> tuple[pd.DataFrame, bool]:
+    """(likely ranges, True when under the current weights). At official weights they are one
+    cached run per quarter; under other weights only when the reader asks (a checkbox), so moving
+    a weight slider never re-runs the bootstrap unasked."""
+    follow = False
+    if not c.weights.is_official_for(prep):
+        follow = st.checkbox(
+            "Recompute the likely ranges under the current weights",
+            key=key,
+            help="Each draw is then weighted by the current weights; every new weight setting "
+            f"re-runs {ui.LIKELY_RANGE_DRAWS:,} bootstrap draws. Off: the ranges are those of the "
+            "official weights.",
+        )
+    ranges = likely_ranges(
+        version,
+        c.trust_type,
+        c.quarter,
+        c.weights.to_json() if follow else OFFICIAL_WEIGHTS_JSON,
+        c.financial_override,
+        c.segment_method,
+    )
+    return ranges, follow or c.weights.is_official_for(prep)
+
+
 @st.cache_data(show_spinner="Testing each change against the data's own noise...", max_entries=16)
 def quarter_changes(version: str, trust_type: str, previous: str, quarter: str) -> pd.DataFrame:
     """Change since the previous quarter, each marked beyond or within noise (published tables)."""

@@ -126,15 +126,7 @@ st.download_button(
 )
 
 st.header("How sure is each rank?")
-official_weights = c.weights.is_official_for(prep)
-ranges = _shared.likely_ranges(
-    version,
-    c.trust_type,
-    c.quarter,
-    _shared.OFFICIAL_WEIGHTS_JSON if official_weights else c.weights.to_json(),
-    c.financial_override,
-    c.segment_method,
-)
+ranges, current_weights = _shared.likely_ranges_for_view(version, prep, c, "likely_follow")
 st.write(likely_ranges.METHOD_NOTE.format(draws=ui.LIKELY_RANGE_DRAWS))
 agreement = likely_ranges.published_agreement(ranges)
 if agreement:
@@ -223,7 +215,7 @@ if len(cat):
     st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(cat))), width="stretch")
     st.caption(
         "Grey bar: likely rank (95%, NHS England's method"
-        + ("" if official_weights else ", under the current weights")
+        + ("" if current_weights else ", at the official weights")
         + "); dot: rank under the current weights, shaped and coloured by segment"
         + (
             "; thick blue bar: 5th-95th percentile under weight uncertainty"

@@ -85,15 +85,8 @@ compare = col_b.selectbox(
 )
 
 # ------------------------------------------------------------------ headline
-official_weights = c.weights.is_official_for(prep)
-ranges = _shared.likely_ranges(
-    version,
-    c.trust_type,
-    c.quarter,
-    _shared.OFFICIAL_WEIGHTS_JSON if official_weights else c.weights.to_json(),
-    c.financial_override,
-    c.segment_method,
-).set_index("trust_code")
+ranges, current_weights = _shared.likely_ranges_for_view(version, prep, c, "profile_likely_follow")
+ranges = ranges.set_index("trust_code")
 weight_layer = st.checkbox(
     "Also show the uncertainty from the weights (second layer)",
     key="profile_weight_layer",
@@ -132,7 +125,12 @@ def headline(code: str) -> None:
     m3.metric("Average score (1 best - 4 worst)", f"{r['average_score']:.2f}")
     lr = ranges.loc[code]
     st.write(
-        likely_ranges.trust_sentence(lr, len(view), official_weights=official_weights)
+        likely_ranges.trust_sentence(
+            lr,
+            len(view),
+            official_weights=c.weights.is_official_for(prep),
+            current_weights=current_weights,
+        )
         + f" Chance of each segment over the draws: {likely_ranges.segment_chances(lr)}."
     )
     if iv is not None:

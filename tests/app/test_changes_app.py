@@ -98,6 +98,17 @@ def test_league_page_shows_likely_ranges_and_optional_weight_layer(app2):
     assert [s for s in app2.slider if s.key == "spread"]
     tables = [df.value for df in app2.dataframe if "Weights: rank, 5th pct" in df.value.columns]
     assert tables
+    official = tables[0]["Likely rank (95%)"].tolist()
+    # Moving a weight keeps the official-weight ranges until the reader asks for a re-run.
+    assert not [b for b in app2.checkbox if b.key == "likely_follow"]
+    app2.slider(key="w_patient-safety").set_value(3.0).run()
+    assert not app2.exception, app2.exception
+    assert any("at the official weights" in c.value for c in app2.caption)
+    app2.checkbox(key="likely_follow").check().run()
+    assert not app2.exception, app2.exception
+    assert not any("at the official weights" in c.value for c in app2.caption)
+    tables = [df.value for df in app2.dataframe if "Likely rank (95%)" in df.value.columns]
+    assert len(tables[0]) == len(official)
 
 
 def test_profile_headline_and_trend_use_likely_ranges(app2):

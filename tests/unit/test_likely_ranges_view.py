@@ -31,6 +31,8 @@ def test_trust_sentence_with_and_without_published_ranges():
         official_weights=False,
     )
     assert "under the current weights" in pub
+    frozen = lr.trust_sentence(_row(), 61, official_weights=False, current_weights=False)
+    assert "at the official weights" in frozen
     assert (
         "NHS England published a likely rank of 2 to 18 and a likely score of 1.80 to 2.41" in pub
     )

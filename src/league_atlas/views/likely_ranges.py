@@ -57,10 +57,19 @@ def has_published(ranges: pd.DataFrame) -> bool:
     )
 
 
-def trust_sentence(row: pd.Series, n_trusts: int, *, official_weights: bool = True) -> str:
+def trust_sentence(
+    row: pd.Series, n_trusts: int, *, official_weights: bool = True, current_weights: bool = True
+) -> str:
     """One trust's likely ranges in words, with NHS England's published ranges beside ours when a
-    league-table file gives them."""
-    scope = "" if official_weights else " under the current weights"
+    league-table file gives them. Under re-weighting it says whether the ranges follow the current
+    weights or are those of the official weights."""
+    scope = (
+        ""
+        if official_weights
+        else " under the current weights"
+        if current_weights
+        else " at the official weights"
+    )
     text = (
         f"Likely league position{scope} (95%, NHS England's method): "
         f"**{rank_range_text(row.get('rank_low'), row.get('rank_high'))}** of {n_trusts}; "
