@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from league_atlas.store import writer
+from league_atlas.scoring import preparation
+from league_atlas.store import reader, writer
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
 
@@ -37,9 +38,30 @@ def two_quarter_dir(tmp_path_factory) -> Path:
             with_quarter_column=True,
         )
         writer.add_release(data_dir, q2, progress=lambda m: None)
+        writer.add_release(data_dir, _league_table_file(data_dir), progress=lambda m: None)
         return data_dir
     finally:
         mp.undo()
+
+
+def _league_table_file(data_dir: Path) -> Path:
+    """A made-up NOF league-table file for Q2 (the real format), with NHS England-style likely
+    ranges: every trust "1 to 7" and its score +-0.3."""
+    p = preparation.prepare(reader.open_store(data_dir).metrics, "acute", "Q2 2025/26")
+    lines = [
+        "Quarter,Region,Trust_type,Trust_subtype,Trust_code,Trust_name,Average_score,"
+        "Likely_range_of_average_score,Segment,Trust_in_financial_deficit,Rank,Likely_range_of_rank"
+    ]
+    for i, code in enumerate(p.trust_codes):
+        avg = p.published_average[i]
+        lines.append(
+            f"Q2 2025/26,London,Acute trust,Acute - Teaching,{code},Made-up {i + 1},{avg:.2f},"
+            f"{avg - 0.3:.2f} to {avg + 0.3:.2f},{int(p.published_segment[i])},"
+            f"{'Yes' if p.override_flag[i] else 'No'},{int(p.published_rank[i])},1 to 7"
+        )
+    path = data_dir / "league-table-q2.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    return path
 
 
 @pytest.fixture
@@ -90,6 +112,10 @@ def test_league_page_shows_likely_ranges_and_optional_weight_layer(app2):
     app2.switch_page("pages/league.py").run()
     assert not app2.exception, app2.exception
     assert any("NHS England's own uncertainty, reproduced" in m.value for m in app2.markdown)
+    # A league-table file for this quarter is in the store: its ranges are compared and shown.
+    assert any(
+        "Against NHS England's published ranges (7 trusts)" in m.value for m in app2.markdown
+    )
     assert not [s for s in app2.slider if s.key == "spread"]
     tables = [df.value for df in app2.dataframe if "Likely rank (95%)" in df.value.columns]
     assert tables and tables[0]["Likely rank (95%)"].str.match(r"^\d+ to \d+$").all()
@@ -117,6 +143,7 @@ def test_profile_headline_and_trend_use_likely_ranges(app2):
     app2.switch_page("pages/profile.py").run()
     assert not app2.exception, app2.exception
     assert any("Likely league position (95%" in m.value for m in app2.markdown)
+    assert any("NHS England published a likely rank of 1 to 7" in m.value for m in app2.markdown)
     trend = [
         df.value for df in app2.dataframe if "Change since the quarter before" in df.value.columns
     ]
