@@ -36,6 +36,7 @@ NAVIGATION = {
     ],
     "Trusts": [
         ("pages/trusts/profile.py", "Trust profile", "person_search", "profile"),
+        ("pages/trusts/changes.py", "Since last quarter", "compare_arrows", "changes"),
     ],
     "Context": [
         ("pages/context/regions.py", "Regional disparities", "public", "regions"),

@@ -1,4 +1,5 @@
-"""Scoring-engine benchmarks: re-weighting one trust type and quarter, Monte Carlo, influence.
+"""Scoring-engine benchmarks: re-weighting one trust type and quarter, Monte Carlo, influence,
+NHS England's likely ranges (the bootstrap, 1,000 and 10,000 draws).
 
 `run()` returns rows {name, median_ms, p95_ms, runs, target_ms}. It uses the real acute release
 (the store, else the fetched raw file, else the ../shared/data mirror); without any of them it
@@ -16,7 +17,7 @@ import pandas as pd
 
 from league_atlas import config
 from league_atlas.io import releases, sources
-from league_atlas.scoring import engine, influence, preparation, uncertainty
+from league_atlas.scoring import engine, influence, likely_range, preparation, uncertainty
 from league_atlas.scoring.weights import Weights
 
 SOURCE_ID = "nof_acute_q1_2526"
@@ -106,6 +107,9 @@ def run() -> list[dict]:
         (f"uncertainty.simulate: 1,000 Monte Carlo draws ({n})", lambda: uncertainty.simulate(p, draws), 30, 100.0),
         (f"uncertainty.rank_intervals: 1,000 draws, table ({n})", lambda: uncertainty.rank_intervals(p, w, 1000), 30, 100.0),
         (f"influence.effective_influence ({n})", lambda: influence.effective_influence(p, w), 50, 50.0),
+        (f"likely_range.likely_ranges: 1,000 bootstrap draws ({n})", lambda: likely_range.likely_ranges(p, None, 1000), 10, 250.0),
+        (f"likely_range.likely_ranges: 10,000 bootstrap draws ({n})", lambda: likely_range.likely_ranges(p, None, 10_000), 5, 2500.0),
+        (f"likely_range.likely_ranges: 10,000 draws, re-weighted ({n})", lambda: likely_range.likely_ranges(p, w, 10_000), 5, 2500.0),
     ]  # fmt: skip
     rows = []
     for name, fn, runs, target in cases:

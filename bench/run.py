@@ -2,7 +2,8 @@
 
 What is measured, and how (details in each module's docstring):
 
-- scoring: re-weighting one trust type and quarter, 1,000 Monte Carlo draws (bench.bench_scoring);
+- scoring: re-weighting one trust type and quarter, 1,000 Monte Carlo draws, the likely-range
+  bootstrap at 1,000 and 10,000 draws (bench.bench_scoring);
 - server rerun after a weight change: timed inside a real `streamlit run` server (bench.serve)
   driven by a websocket client without a browser (bench.server_rerun); `run_ms` is held to the
   target, the script body alone (`exec_ms`) is reported beside it;

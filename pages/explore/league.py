@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas.views import explorer, exports
+from league_atlas.views import explorer, exports, likely_ranges
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, shared
 from league_atlas_ui.export_panel import export_panel
@@ -126,73 +126,133 @@ st.download_button(
 )
 
 st.header("How sure is each rank?")
-spread = st.slider(
-    ui.UNCERTAINTY_SPREAD.label,
-    ui.UNCERTAINTY_SPREAD.min_value,
-    ui.UNCERTAINTY_SPREAD.max_value,
-    ui.UNCERTAINTY_SPREAD.default,
-    ui.UNCERTAINTY_SPREAD.step,
-    key=ui.UNCERTAINTY_SPREAD.key,
+ranges, current_weights = shared.likely_ranges_for_view(version, prep, c, "likely_follow")
+st.write(likely_ranges.METHOD_NOTE.format(draws=ui.LIKELY_RANGE_DRAWS))
+agreement = likely_ranges.published_agreement(ranges)
+if agreement:
+    st.write(agreement)
+weight_layer = None
+if st.checkbox(
+    "Add the uncertainty from the weights (second layer)",
+    key="weight_layer",
     bind="query-params",
-    help=ui.UNCERTAINTY_SPREAD.help,
-)
-iv = shared.intervals(
-    version,
-    c.trust_type,
-    c.quarter,
-    c.weights.to_json(),
-    c.financial_override,
-    c.segment_method,
-    spread,
-)
-rank_shift = iv.attrs.get("mean_abs_rank_shift", float("nan"))  # merge drops attrs
-iv = iv.merge(shown[["trust_code", "trust_name", "segment_label"]], on="trust_code")
-st.write(
-    f"{ui.UNCERTAINTY_DRAWS:,} draws of the weights around the current ones (±{spread:.0%} each). Each bar runs from the 5th to "
-    f"the 95th percentile rank; the dot is the median. Average absolute rank shift: "
-    f"{rank_shift:.1f} places."
-)
-if len(iv):
-    chart_df = iv.assign(
-        rank_p5=iv["rank_p5"].astype(float),
-        rank_p95=iv["rank_p95"].astype(float),
-        rank_median=iv["rank_median"].astype(float),
-    ).sort_values("rank_median")
+    help="Monte Carlo over the weights around the current ones: how much the choice of weights matters.",
+):
+    spread = st.slider(
+        ui.UNCERTAINTY_SPREAD.label,
+        ui.UNCERTAINTY_SPREAD.min_value,
+        ui.UNCERTAINTY_SPREAD.max_value,
+        ui.UNCERTAINTY_SPREAD.default,
+        ui.UNCERTAINTY_SPREAD.step,
+        key=ui.UNCERTAINTY_SPREAD.key,
+        bind="query-params",
+        help=ui.UNCERTAINTY_SPREAD.help,
+    )
+    weight_layer = shared.intervals(
+        version,
+        c.trust_type,
+        c.quarter,
+        c.weights.to_json(),
+        c.financial_override,
+        c.segment_method,
+        spread,
+    )
+    st.write(
+        likely_ranges.WEIGHT_LAYER_NOTE.format(draws=ui.UNCERTAINTY_DRAWS, spread=spread)
+        + f" Average absolute rank shift: {weight_layer.attrs.get('mean_abs_rank_shift', float('nan')):.1f} places."
+    )
+cat = likely_ranges.caterpillar_frame(shown, ranges, weight_layer)
+if len(cat):
     seg_domain = [s.label for s in ui.SEGMENTS.values()]
     seg_range = [s.fill for s in ui.SEGMENTS.values()]
-    base = alt.Chart(chart_df).encode(
-        y=alt.Y(
-            "trust_name:N",
-            sort=alt.EncodingSortField("rank_median"),
-            title=None,
-            axis=alt.Axis(labelLimit=260),
-        ),
-        tooltip=[
-            alt.Tooltip("trust_name:N", title="Trust"),
-            alt.Tooltip("rank_median:Q", title="Median rank"),
-            alt.Tooltip("rank_p5:Q", title="5th percentile rank"),
-            alt.Tooltip("rank_p95:Q", title="95th percentile rank"),
-            alt.Tooltip("segment_label:N", title="Segment"),
-        ],
-    )
-    bars = base.mark_rule(strokeWidth=3, color=ui.NHS_MID_GREY).encode(
-        x=alt.X("rank_p5:Q", title="League position (1 = best)"), x2="rank_p95:Q"
-    )
-    dots = base.mark_point(filled=True, size=70, stroke=ui.NHS_TEXT, strokeWidth=1).encode(
-        x="rank_median:Q",
-        color=alt.Color(
-            "segment_label:N", scale=alt.Scale(domain=seg_domain, range=seg_range), title="Segment"
-        ),
-        shape=alt.Shape("segment_label:N", scale=alt.Scale(domain=seg_domain), title="Segment"),
-    )
-    st.altair_chart((bars + dots).properties(height=max(200, 16 * len(chart_df))), width="stretch")
-    cols = ["trust_name", "trust_code", "rank", "rank_p5", "rank_median", "rank_p95"] + [
-        f"p_segment_{k}" for k in range(1, 5)
+    tips = [
+        alt.Tooltip("trust_name:N", title="Trust"),
+        alt.Tooltip("rank:Q", title="Rank (current weights)"),
+        alt.Tooltip("likely_rank:N", title="Likely rank (95%)"),
+        alt.Tooltip("likely_score:N", title="Likely score (95%)"),
+        alt.Tooltip("segment_label:N", title="Segment"),
     ]
-    if "published_rank_low" in iv and iv["published_rank_low"].notna().any():
-        cols += ["published_rank_low", "published_rank_high"]
-    with st.expander("Rank intervals and P(segment) as a table"):
-        st.dataframe(iv[cols].rename(columns=ui.COLUMN_LABELS), hide_index=True, width="stretch")
+    if "published_rank" in cat:
+        tips.append(alt.Tooltip("published_rank:N", title="NHS England's published likely rank"))
+    y = alt.Y(
+        "trust_name:N",
+        sort=alt.EncodingSortField("rank"),
+        title=None,
+        axis=alt.Axis(labelLimit=260),
+    )
+    base = alt.Chart(cat).encode(y=y, tooltip=tips)
+    layers = [
+        base.mark_rule(strokeWidth=3, color=ui.NHS_MID_GREY).encode(
+            x=alt.X("rank_low:Q", title="League position (1 = best)"), x2="rank_high:Q"
+        )
+    ]
+    if weight_layer is not None:
+        layers.append(
+            base.mark_rule(strokeWidth=7, color=ui.NHS_DARK_BLUE, opacity=0.6).encode(
+                x="rank_p5:Q", x2="rank_p95:Q"
+            )
+        )
+    if likely_ranges.has_published(ranges):
+        layers.append(
+            base.mark_tick(color=ui.NHS_TEXT, thickness=2, size=12).encode(x="published_rank_low:Q")
+        )
+        layers.append(
+            base.mark_tick(color=ui.NHS_TEXT, thickness=2, size=12).encode(
+                x="published_rank_high:Q"
+            )
+        )
+    layers.append(
+        base.mark_point(filled=True, size=70, stroke=ui.NHS_TEXT, strokeWidth=1).encode(
+            x="rank:Q",
+            color=alt.Color(
+                "segment_label:N",
+                scale=alt.Scale(domain=seg_domain, range=seg_range),
+                title="Segment",
+            ),
+            shape=alt.Shape("segment_label:N", scale=alt.Scale(domain=seg_domain), title="Segment"),
+        )
+    )
+    st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(cat))), width="stretch")
+    st.caption(
+        "Grey bar: likely rank (95%, NHS England's method"
+        + ("" if current_weights else ", at the official weights")
+        + "); dot: rank under the current weights, shaped and coloured by segment"
+        + (
+            "; thick blue bar: 5th-95th percentile under weight uncertainty"
+            if weight_layer is not None
+            else ""
+        )
+        + (
+            "; black ticks: NHS England's published likely rank"
+            if likely_ranges.has_published(ranges)
+            else ""
+        )
+        + "."
+    )
+    cols = {
+        "trust_name": "Trust",
+        "trust_code": "ODS code",
+        "rank": "Rank (current weights)",
+        "likely_rank": "Likely rank (95%)",
+        "likely_score": "Likely score (95%)",
+    }
+    if "published_rank" in cat and likely_ranges.has_published(ranges):
+        cols["published_rank"] = "NHS England's published likely rank"
+    cols.update(
+        {f"p_segment_{k}": f"P(segment {k})" for k in range(1, 5) if f"p_segment_{k}" in cat}
+    )
+    if weight_layer is not None:
+        cols.update({"rank_p5": "Weights: rank, 5th pct", "rank_p95": "Weights: rank, 95th pct"})
+    with st.expander("Likely ranges as a table"):
+        st.dataframe(
+            cat[list(cols)].rename(columns=cols),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                f"P(segment {k})": st.column_config.NumberColumn(format="percent")
+                for k in range(1, 5)
+            },
+        )
 export_panel(
     view=view,
     prep=prep,

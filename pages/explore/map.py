@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from league_atlas.render import mapview
-from league_atlas.views import explorer, exports, narrative
+from league_atlas.views import explorer, exports, likely_ranges, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 from league_atlas_ui.export_panel import export_panel
@@ -93,6 +93,17 @@ if c.focus.code:
     if len(sel):
         bounds = tuple(sel.total_bounds)
         focus_outline = mapview.boundary_geojson(sel, None)
+ranges = shared.likely_ranges(  # official weights: cached per quarter, never per slider move
+    version,
+    c.trust_type,
+    c.quarter,
+    shared.OFFICIAL_WEIGHTS_JSON,
+    c.financial_override,
+    c.segment_method,
+)
+official_weights = c.weights.is_official_for(prep)
+view = likely_ranges.with_likely_rank(view, ranges, official_weights=official_weights)
+shown = likely_ranges.with_likely_rank(shown, ranges, official_weights=official_weights)
 points = mapview.trust_points(view, n_trusts=len(view))
 
 

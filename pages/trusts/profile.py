@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from league_atlas.analysis import change
 from league_atlas.scoring import engine
+from league_atlas.views import likely_ranges
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, shared
 
@@ -70,15 +72,26 @@ compare = col_b.selectbox(
 )
 
 # ------------------------------------------------------------------ headline
-iv = shared.intervals(
-    version,
-    c.trust_type,
-    c.quarter,
-    c.weights.to_json(),
-    c.financial_override,
-    c.segment_method,
-    ui.UNCERTAINTY_SPREAD.default,
-).set_index("trust_code")
+ranges, current_weights = shared.likely_ranges_for_view(version, prep, c, "profile_likely_follow")
+ranges = ranges.set_index("trust_code")
+weight_layer = st.checkbox(
+    "Also show the uncertainty from the weights (second layer)",
+    key="profile_weight_layer",
+    help="Monte Carlo over the weights (±25% each) around the current ones.",
+)
+iv = (
+    shared.intervals(
+        version,
+        c.trust_type,
+        c.quarter,
+        c.weights.to_json(),
+        c.financial_override,
+        c.segment_method,
+        ui.UNCERTAINTY_SPREAD.default,
+    ).set_index("trust_code")
+    if weight_layer
+    else None
+)
 gaps = engine.segment_gaps(
     prep, c.weights, segment_method=c.segment_method, financial_override=c.financial_override
 ).set_index("trust_code")
@@ -97,14 +110,22 @@ def headline(code: str) -> None:
         delta=f"{int(r['rank_change'])} vs official" if r["rank_change"] else None,
     )
     m3.metric("Average score (1 best - 4 worst)", f"{r['average_score']:.2f}")
-    i = iv.loc[code]
+    lr = ranges.loc[code]
     st.write(
-        f"Rank interval under weight uncertainty (±25% per weight, {ui.UNCERTAINTY_DRAWS:,} draws): "
-        f"**{int(i['rank_p5'])} to {int(i['rank_p95'])}** (median {int(i['rank_median'])}). "
-        + "P(segment): "
-        + ", ".join(f"S{k} {i[f'p_segment_{k}']:.0%}" for k in range(1, 5))
-        + "."
+        likely_ranges.trust_sentence(
+            lr,
+            len(view),
+            official_weights=c.weights.is_official_for(prep),
+            current_weights=current_weights,
+        )
+        + f" Chance of each segment over the draws: {likely_ranges.segment_chances(lr)}."
     )
+    if iv is not None:
+        i = iv.loc[code]
+        st.write(
+            f"Second layer, weight uncertainty only (±25% per weight, {ui.UNCERTAINTY_DRAWS:,} draws): "
+            f"rank {likely_ranges.rank_range_text(i['rank_p5'], i['rank_p95'])} (5th-95th percentile)."
+        )
     g = gaps.loc[code]
     if pd.notna(g["improvement_needed"]):
         msg = (
@@ -239,48 +260,67 @@ else:
 # ------------------------------------------------------------------ trend
 st.subheader("Across quarters")
 quarters = store.quarters(c.trust_type)
-trend = []
-for q in quarters:
-    pq = shared.prepared(version, c.trust_type, q)
-    off = engine.official_table(pq).set_index("trust_code")
-    if code in off.index:
-        trend.append(
-            {
-                "quarter": q,
-                "official_rank": off.loc[code, "rank"],
-                "average_score": off.loc[code, "average_score"],
-                "segment": off.loc[code, "segment"],
-                "trusts": len(off),
-            }
-        )
-trend_df = pd.DataFrame(trend)
+preps = [shared.prepared(version, c.trust_type, q) for q in quarters]
+trend_ranges = {
+    q: shared.likely_ranges(version, c.trust_type, q, shared.OFFICIAL_WEIGHTS_JSON, True, "release")
+    for q in quarters
+}
+trend_changes = {
+    q: shared.quarter_changes(version, c.trust_type, prev, q)
+    for prev, q in zip(quarters, quarters[1:], strict=False)
+}
+trend_df = change.trust_trend(preps, code, trend_ranges, trend_changes)
 if len(trend_df) >= 2:
-    chart = (
-        alt.Chart(trend_df)
-        .mark_line(point=True, color=ui.NHS_BLUE)
+    chart_df = trend_df.assign(
+        rank=trend_df["rank"].astype(float),
+        rank_low=trend_df["rank_low"].astype(float),
+        rank_high=trend_df["rank_high"].astype(float),
+        beyond=trend_df["status"] == change.BEYOND,
+    )
+    x = alt.X("quarter:N", sort=quarters, title="Quarter")
+    y_title = "Official league position (1 = best)"
+    band = (
+        alt.Chart(chart_df)
+        .mark_rule(strokeWidth=6, color=ui.NHS_PALE_GREY)
         .encode(
-            x=alt.X("quarter:N", sort=quarters, title="Quarter"),
-            y=alt.Y(
-                "official_rank:Q",
-                scale=alt.Scale(reverse=True),
-                title="Official league position (1 = best)",
-            ),
+            x=x,
+            y=alt.Y("rank_low:Q", scale=alt.Scale(reverse=True), title=y_title),
+            y2="rank_high:Q",
         )
     )
-    st.altair_chart(chart, width="stretch")
-st.dataframe(
-    trend_df.rename(
-        columns={
-            "quarter": "Quarter",
-            "official_rank": "Official rank",
-            "average_score": "Average score",
-            "segment": "Segment",
-            "trusts": "Trusts ranked",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+    line = alt.Chart(chart_df).mark_line(color=ui.NHS_BLUE).encode(x=x, y="rank:Q")
+    pts = (
+        alt.Chart(chart_df)
+        .mark_point(filled=True, size=90, stroke=ui.NHS_TEXT)
+        .encode(
+            x=x,
+            y="rank:Q",
+            shape=alt.Shape(
+                "beyond:N",
+                scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+                legend=alt.Legend(title="Change beyond noise"),
+            ),
+            color=alt.Color(
+                "beyond:N",
+                scale=alt.Scale(domain=[False, True], range=[ui.NHS_MID_GREY, ui.NHS_BLUE]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("quarter:N", title="Quarter"),
+                alt.Tooltip("rank:Q", title="Official rank"),
+                alt.Tooltip("rank_low:Q", title="Likely rank, low"),
+                alt.Tooltip("rank_high:Q", title="Likely rank, high"),
+                alt.Tooltip("change:N", title="Change"),
+            ],
+        )
+    )
+    st.altair_chart(band + line + pts, width="stretch")
+    st.caption(
+        "Grey bars: likely rank (95%, NHS England's method) in each quarter. A blue diamond marks "
+        "a quarter whose change (score, segment or rank) is beyond noise; see "
+        "'Since last quarter' for how changes are tested."
+    )
+st.dataframe(likely_ranges.trend_frame(trend_df), hide_index=True, width="stretch")
 if len(trend_df) < 2:
     st.caption(
         "The store holds one quarter for this trust; add later releases with `python -m league_atlas add-release` to see a trend."

@@ -111,6 +111,68 @@ def intervals(
     )
 
 
+OFFICIAL_WEIGHTS_JSON = Weights().to_json()
+
+
+@st.cache_data(
+    show_spinner="Reproducing NHS England's likely ranges (bootstrap over each trust's scores)...",
+    max_entries=64,
+)
+def likely_ranges(
+    version: str, trust_type: str, quarter: str, weights_json: str, override: bool, method: str
+) -> pd.DataFrame:
+    """NHS England's likely ranges of score and rank, reproduced; cached per view (the official
+    weights are one entry per trust type and quarter, so slider moves elsewhere never rerun it)."""
+    from league_atlas.scoring import likely_range
+
+    return likely_range.likely_ranges(
+        prepared(version, trust_type, quarter),
+        Weights.loads(weights_json),
+        ui.LIKELY_RANGE_DRAWS,
+        segment_method=method,
+        financial_override=override,
+        league_files=current_store().league_files,
+    )
+
+
+def likely_ranges_for_view(
+    version: str, prep: preparation.Prepared, c: Controls, key: str
+) -> tuple[pd.DataFrame, bool]:
+    """(likely ranges, True when under the current weights). At official weights they are one
+    cached run per quarter; under other weights only when the reader asks (a checkbox), so moving
+    a weight slider never re-runs the bootstrap unasked."""
+    follow = False
+    if not c.weights.is_official_for(prep):
+        follow = st.checkbox(
+            "Recompute the likely ranges under the current weights",
+            key=key,
+            help="Each draw is then weighted by the current weights; every new weight setting "
+            f"re-runs {ui.LIKELY_RANGE_DRAWS:,} bootstrap draws. Off: the ranges are those of the "
+            "official weights.",
+        )
+    ranges = likely_ranges(
+        version,
+        c.trust_type,
+        c.quarter,
+        c.weights.to_json() if follow else OFFICIAL_WEIGHTS_JSON,
+        c.financial_override,
+        c.segment_method,
+    )
+    return ranges, follow or c.weights.is_official_for(prep)
+
+
+@st.cache_data(show_spinner="Testing each change against the data's own noise...", max_entries=16)
+def quarter_changes(version: str, trust_type: str, previous: str, quarter: str) -> pd.DataFrame:
+    """Change since the previous quarter, each marked beyond or within noise (published tables)."""
+    from league_atlas.analysis import change
+
+    return change.quarter_changes(
+        prepared(version, trust_type, previous),
+        prepared(version, trust_type, quarter),
+        ui.LIKELY_RANGE_DRAWS,
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def trust_metrics(
     version: str, trust_type: str, quarter: str, trust_code: str, peers: tuple[str, ...]

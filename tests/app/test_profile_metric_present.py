@@ -34,7 +34,10 @@ def test_profile_of_a_trust_with_peers_and_comparison(app):
     assert app.header[0].value.startswith("Made-up Hospitals 2 NHS Trust (RBB)")
     subs = [s.value for s in app.subheader]
     assert {"Domain scores", "Each metric against the trust type", "Across quarters"} <= set(subs)
-    assert any("Rank interval under weight uncertainty" in m.value for m in app.markdown)
+    assert any("Likely league position (95%" in m.value for m in app.markdown)
+    assert not any("weight uncertainty only" in m.value for m in app.markdown)
+    app.checkbox(key="profile_weight_layer").check().run()
+    assert any("weight uncertainty only" in m.value for m in app.markdown)
     domains = app.dataframe[0].value
     assert "This trust" in domains.index and "Acute trusts median" in domains.index
     app.selectbox(key="compare").set_value("RAA").run()

@@ -11,7 +11,7 @@ import pandas as pd
 from league_atlas import config
 from league_atlas.cli._common import add_data_dir, add_format, add_method_options, emit, load_store
 from league_atlas.schema import TRUST_TYPES
-from league_atlas.scoring import engine, preparation, uncertainty
+from league_atlas.scoring import engine, likely_range, preparation, uncertainty
 from league_atlas.scoring.weights import Weights
 
 BASE_COLUMNS = [
@@ -64,7 +64,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="Dirichlet concentration (overrides --spread)",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed for --uncertainty (default 0)")
+    p.add_argument(
+        "--likely-range",
+        action="store_true",
+        help="add NHS England's likely ranges (95%%), reproduced by the bootstrap over each trust's "
+        "metric scores: score_low, score_high, rank_low, rank_high (under the current weights)",
+    )
+    p.add_argument(
+        "--draws",
+        type=int,
+        default=likely_range.DEFAULT_DRAWS,
+        help=f"bootstrap draws for --likely-range (default {likely_range.DEFAULT_DRAWS:,})",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="random seed for --uncertainty and --likely-range"
+    )
     add_method_options(p)
     add_format(p)
     add_data_dir(p)
@@ -84,6 +98,7 @@ def build_table(
     segment_method: preparation.SegmentMethod = "release",
     financial_override: bool = True,
     league_files: pd.DataFrame | None = None,
+    likely_draws: int = 0,
 ) -> tuple[pd.DataFrame, preparation.Prepared]:
     """The table the command prints (also usable from the app or a notebook)."""
     prepared = preparation.prepare(metrics, trust_type, quarter)
@@ -111,6 +126,23 @@ def build_table(
             ri[["trust_code", "mean_abs_rank_shift", *keep]], on="trust_code", how="left"
         )
         table.attrs.update(ri.attrs)
+    if likely_draws:
+        lr = likely_range.likely_ranges(
+            prepared, weights, likely_draws, seed=seed, league_files=league_files, **opts
+        )
+        pub = [
+            c
+            for c in lr.columns
+            if c.startswith("published_") and c not in table.columns and lr[c].notna().any()
+        ]
+        table = table.merge(
+            lr[["trust_code", *likely_range.RANGE_COLUMNS, *pub]], on="trust_code", how="left"
+        )
+        table.attrs["likely_range"] = {
+            **lr.attrs,
+            **likely_range.width_summary(lr),
+            **likely_range.compare_with_published(lr),
+        }
     table = table.sort_values(["rank", "trust_code"], kind="stable", na_position="last")
     return table.reset_index(drop=True), prepared
 
@@ -120,7 +152,11 @@ def run(args: argparse.Namespace) -> int:
         print("error: --uncertainty N needs N >= 0", file=sys.stderr)
         return 2
     store = load_store(config.data_dir(args.data_dir))
-    league_files = getattr(store, "league_files", None) if args.uncertainty else None
+    if args.likely_range and not 1 <= args.draws <= likely_range.MAX_DRAWS:
+        print(f"error: --draws N needs 1 <= N <= {likely_range.MAX_DRAWS:,}", file=sys.stderr)
+        return 2
+    wants_ranges = args.uncertainty or args.likely_range
+    league_files = getattr(store, "league_files", None) if wants_ranges else None
     weights = Weights.from_json(args.weights) if args.weights else None
     table, prepared = build_table(
         store.metrics,
@@ -134,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         segment_method=args.segments,
         financial_override=not args.no_financial_override,
         league_files=league_files,
+        likely_draws=args.draws if args.likely_range else 0,
     )
     scenario = (
         "official weights"
@@ -147,6 +184,21 @@ def run(args: argparse.Namespace) -> int:
             f"; {a['n_draws']} draws, concentration {a['concentration']:.1f} (spread {a['spread']:.2f}),"
             f" average absolute rank shift {a['mean_abs_rank_shift']:.2f}"
         )
+    if args.likely_range:
+        lr = table.attrs["likely_range"]
+        msg += (
+            f"; likely ranges ({lr['level']:.0%}) from {lr['n_draws']:,} bootstrap draws (seed {lr['seed']}):"
+            f" rank range median {lr['rank_width_median']:.0f} places"
+            f" (narrowest {lr['rank_width_min']:.0f}, widest {lr['rank_width_max']:.0f}),"
+            f" score half-width median {lr['score_half_width_median']:.2f}"
+        )
+        if lr.get("trusts_compared"):
+            msg += (
+                f"; against NHS England's published ranges ({lr['trusts_compared']} trusts):"
+                f" rank ends within 2 places for {lr['rank_ends_within_2']:.0%}"
+            )
+            if "score_ends_within_0_03" in lr:
+                msg += f", score ends within 0.03 for {lr['score_ends_within_0_03']:.0%}"
     print(msg, file=sys.stderr)
     for note in prepared.notes:
         print(f"note: {note}", file=sys.stderr)

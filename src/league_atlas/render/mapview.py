@@ -49,7 +49,7 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
     """Rows for the ScatterplotLayer: only trusts with a location, sorted by ODS code.
 
     `view` needs trust_code, trust_name, lat, lon, segment, final_segment, rank, official_rank,
-    rank_change, average_score.
+    rank_change, average_score; an optional likely_rank_text is added to the rank line.
     """
     df = view.dropna(subset=["lat", "lon"]).sort_values("trust_code").reset_index(drop=True)
     n = n_trusts or len(view)
@@ -76,6 +76,11 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
         f"Rank {_fmt_rank(r)} of {n} (official {_fmt_rank(o)})"
         for r, o in zip(df["rank"], df["official_rank"], strict=True)
     ]
+    if "likely_rank_text" in df:  # NHS England's likely range (views.likely_ranges)
+        out["tt_l2"] = [
+            f"{t} · {x}" if isinstance(x, str) and x else t
+            for t, x in zip(out["tt_l2"], df["likely_rank_text"], strict=True)
+        ]
     out["tt_l3"] = [
         f"Rank change: {ui.rank_change_arrow(c)} places" if c == c else ""
         for c in df["rank_change"]

@@ -197,6 +197,7 @@ BOARD_TABLE_COLUMNS = [
     "average_score",
     "official_rank",
     "rank_change_text",
+    "likely_rank",
     "region_name",
     "icb23_name",
     "on_map",

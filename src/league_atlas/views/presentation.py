@@ -31,6 +31,7 @@ NHS_SECONDARY_TEXT = "#4C6272"  # NHS secondary text colour: 6.4:1 on white
 NHS_WHITE = "#FFFFFF"
 NHS_DARK_PINK = "#7C2855"
 NHS_WARM_YELLOW = "#FFB81C"
+NHS_RED = "#DA291C"
 
 TRUST_TYPE_LABELS = {
     "acute": "Acute trusts",
@@ -194,6 +195,7 @@ UNCERTAINTY_SPREAD = SliderSpec(
     "Dirichlet around the chosen weights). 0.25 = roughly ±25%, as Saisana et al. (2005).",
 )
 UNCERTAINTY_DRAWS = 1000
+LIKELY_RANGE_DRAWS = 10_000  # bootstrap draws for NHS England's likely ranges (the CLI default too)
 
 CHOROPLETHS = {
     "none": "Boundaries only (context)",
@@ -229,6 +231,11 @@ COLUMN_LABELS = {
     "rank_p95": "Rank, 95th percentile",
     "on_map": "On map",
     "drivers": "What moved it",
+    "likely_rank": "Likely rank (95%, NHS England's method)",
+    "score_low": "Likely score, low",
+    "score_high": "Likely score, high",
+    "rank_low": "Likely rank, low",
+    "rank_high": "Likely rank, high",
 }
 
 ATTRIBUTION = (
