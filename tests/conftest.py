@@ -39,3 +39,11 @@ def real_store_dir(real_mirror: Path, tmp_path_factory: pytest.TempPathFactory) 
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Settings are parsed once per process; a test that sets LEAGUE_ATLAS_* sees its own values."""
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
