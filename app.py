@@ -12,6 +12,7 @@ from pages import _shared
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")
 
+_shared.deployment_limits()
 store = _shared.current_store()
 if store is None:
     page = st.navigation(
@@ -66,4 +67,5 @@ st.session_state["controls"] = controls
 _shared.base_css()
 if controls.present:
     _shared.present_css()
+_shared.private_banner()
 page.run()

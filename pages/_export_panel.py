@@ -16,7 +16,7 @@ import streamlit as st
 from league_atlas.io import provenance
 from league_atlas.scoring import preparation
 from league_atlas.store import reader
-from league_atlas.views import explorer, exports
+from league_atlas.views import explorer, exports, status
 from league_atlas.views import presentation as ui
 from pages import _shared
 
@@ -38,13 +38,15 @@ def _view_key(c, version: str | None) -> tuple:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stamp(key: tuple, where: str, _prep: preparation.Prepared, _store: reader.Store, _c):
     c = _c
-    note = explorer.weights_note(c.weights, _prep)
-    official, note = exports.view_status(
-        note,
-        weights_official=c.weights.is_official_for(_prep),
+    s = status.view_status(
+        _prep,
+        c.weights,
         financial_override=c.financial_override,
         segment_method=c.segment_method,
+        release_rows=_store.releases,
+        manifest=_store.manifest,
     )
+    official, note = s.official, s.text
     return exports.make_stamp(
         manifest=_store.manifest,
         release_rows=_store.releases,
@@ -134,10 +136,11 @@ def export_panel(
     """
     c = controls
     vkey = _view_key(c, _shared.store_version())
-    official = c.weights.is_official_for(prep) and not exports.method_changes(
-        financial_override=c.financial_override, segment_method=c.segment_method
-    )
+    view_status = _shared.view_status(prep, c)
+    official = view_status.official
     stem = exports.file_stem(c.trust_type, c.quarter, where, official=official)
+    if view_status.private:
+        stem += "-private"
 
     def png() -> bytes:
         return _png(vkey, title, where, view, prep, store, c)
