@@ -189,6 +189,21 @@ def check_size(name: str, size: int) -> None:
         )
 
 
+def _check_row_count(name: str, data: bytes) -> None:
+    """More lines than the row limit allows: count CSV rows (quoted newlines are not rows) while
+    decoding as a stream, and stop at the limit, so an oversized file costs no more memory than
+    its bytes and is refused in a second or two."""
+    limit = settings().max_rows
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline="")
+    rows = sum(1 for _ in itertools.islice(csv.reader(stream), limit + 2))
+    if rows > limit + 1:
+        raise InputError(
+            name,
+            f"the file has more than {limit:,} data rows (the row limit)",
+            expected=f"a release of at most {limit:,} rows ({MAX_ROWS_ENV})",
+        )
+
+
 def _looks_utf16(head: bytes) -> bool:
     """UTF-16 without a BOM: ASCII text with a NUL beside every character."""
     if len(head) < 8:
@@ -199,9 +214,11 @@ def _looks_utf16(head: bytes) -> bool:
 
 def _decode(path: Path, data: bytes) -> str:
     name = str(path)
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(name, "the file is empty", expected="a CSV header row and data rows")
     check_size(name, len(data))
+    if data.count(b"\n") > settings().max_rows + 1:
+        _check_row_count(name, data)
     if data[:8].startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise InputError(
             name,
