@@ -498,7 +498,9 @@ def weights_banner(prep: preparation.Prepared, c: Controls) -> None:
     """Every view says plainly whether it is the official table, and which weights are in use."""
     s = view_status(prep, c)
     if s.official:
-        st.success(status.banner_text(s, c.trust_type, c.quarter), icon=":material/verified:")
+        st.success(
+            md_escape(status.banner_text(s, c.trust_type, c.quarter)), icon=":material/verified:"
+        )
         return
     st.warning(md_escape(s.text), icon=":material/warning:")
     if not c.weights.is_official_for(prep):
@@ -507,8 +509,9 @@ def weights_banner(prep: preparation.Prepared, c: Controls) -> None:
 
 
 def md_escape(text: str) -> str:
-    """Data text (file names...) shown literally in a Markdown element: no links, no emphasis."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+    """Data text (file names...) shown literally in a Markdown element: no links, emphasis, HTML
+    or maths (the characters that start them are escaped; line breaks become spaces)."""
+    return re.sub(r"([\\`*_\[\]<>$~|])", r"\\\1", re.sub(r"[\r\n]+", " ", text))
 
 
 def private_banner() -> None:

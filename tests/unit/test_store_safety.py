@@ -287,4 +287,6 @@ def test_registry_lives_in_the_store_version(data_dir, tmp_path):
     reg = json.loads((version / writer.ADDED_STORE_DIR / writer.ADDED_REGISTRY).read_text())
     assert reg == writer.added_registry(data_dir)
     assert (version / writer.ADDED_STORE_DIR / reg[0]["stored_as"]).is_file()
+    ((path, entry),) = writer.added_entries(version, "release")
+    assert path.is_file() and entry == reg[0] and writer.added_entries(version, "boundaries") == []
     assert not (data_dir / "raw" / writer.ADDED_DIR).exists()

@@ -149,6 +149,17 @@ def _stage_added(data_dir: Path, building: Path, add: list[AddedFile]) -> list[d
     return kept
 
 
+def added_entries(version: Path, kind: str) -> list[tuple[Path, dict]]:
+    """(file, registry entry) of every added file of one kind in a store version (or in the
+    folder being built: stages that read their own added inputs call it with that folder)."""
+    registry = _registry_of(version, version.parent.parent)
+    return [
+        (_version_added(version) / e["stored_as"], e)
+        for e in registry
+        if e.get("kind", "release") == kind
+    ]
+
+
 def _release_inputs(
     data_dir: Path, building: Path, registry: list[dict]
 ) -> list[tuple[Path, dict]]:
