@@ -1,6 +1,9 @@
-"""Where things live: the data directory, the raw sources, the store, the mirror and `geo/`.
+"""Settings and where things live: the data directory, raw sources, store, mirror and `geo/`.
 
-Resolved once from flags and environment so the CLI, the app and the tests agree.
+The one place that knows the environment variables and how each is parsed, so the CLI, the app
+and the tests agree. Reading is cheap, so callers ask per command or per script run (and tests
+can set a variable and see it); the deployment settings (admin token, input limits) are parsed
+once per process by `settings()` (tests call `settings.cache_clear()`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,29 @@ GEO_DIR = PROJECT_DIR / "geo"
 
 DATA_DIR_ENV = "LEAGUE_ATLAS_DATA_DIR"
 MIRROR_ENV = "LEAGUE_ATLAS_MIRROR"
+BASEMAP_ENV = "LEAGUE_ATLAS_BASEMAP"
+LAYERS_ENV = "LEAGUE_ATLAS_LAYERS"
+ALLOW_UPLOAD_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
+_OFF = ("0", "false", "no", "off")
+
+
+def flag(name: str, default: bool = True) -> bool:
+    """An on/off environment setting: 0, false, no or off switch it off."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in _OFF
+
+
+def basemap() -> bool:
+    """Draw basemap tiles under the maps (`LEAGUE_ATLAS_BASEMAP=0`: none, the map works offline)."""
+    return flag(BASEMAP_ENV)
+
+
+def layers_file() -> Path | None:
+    """An alternative boundary layer definition file (`LEAGUE_ATLAS_LAYERS`), else geo/layers.toml."""
+    value = os.environ.get(LAYERS_ENV, "").strip()
+    return Path(value) if value else None
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -55,7 +81,6 @@ def default_mirror(explicit: str | os.PathLike[str] | None = None) -> Path | Non
 # ------------------------------------------------------------------ deployment settings
 
 ADMIN_TOKEN_ENV = "LEAGUE_ATLAS_ADMIN_TOKEN"
-ALLOW_UPLOAD_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
 MAX_FILE_MB_ENV = "LEAGUE_ATLAS_MAX_FILE_MB"
 MAX_ROWS_ENV = "LEAGUE_ATLAS_MAX_ROWS"
 MAX_TRUSTS_ENV = "LEAGUE_ATLAS_MAX_TRUSTS_PER_TYPE"
@@ -100,7 +125,7 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
 def parse_settings(env: dict[str, str]) -> Settings:
     """Settings from an environment mapping (a bad value is an error naming the variable)."""
     token = env.get(ADMIN_TOKEN_ENV, "").strip()
-    allow = env.get(ALLOW_UPLOAD_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    allow = env.get(ALLOW_UPLOAD_ENV, "1").strip().lower() not in _OFF
     return Settings(
         admin_token=token or None,
         allow_upload=allow,

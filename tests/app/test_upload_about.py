@@ -71,7 +71,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def _open_upload(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("pages/about/upload.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -106,7 +106,7 @@ def test_an_upload_opens_a_private_view_and_changes_nothing_shared(fresh_app):
     assert any("Your file, not published" in w.value for w in at.warning)
     releases_shown = at.dataframe[-1].value
     assert "nof-q2-made-up.csv" in set(releases_shown["File"])
-    at.switch_page("pages/league.py").run()
+    at.switch_page("pages/explore/league.py").run()
     assert not at.exception, at.exception
     at.selectbox(key="q").select(NEW_QUARTER).run()
     warnings = [w.value for w in at.warning]
@@ -193,7 +193,7 @@ def test_upload_switched_off_by_the_environment(fresh_app, monkeypatch):
 def test_about_page_lists_sources_and_method(fresh_app):
     at = fresh_app
     at.run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page("pages/about/about.py").run()
     assert not at.exception, at.exception
     assert len(at.title) == 1 and at.title[0].value == "About League Atlas"
     headers = [h.value for h in at.header]

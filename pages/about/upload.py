@@ -23,12 +23,12 @@ from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import overlay, writer
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
 settings = config.settings()
-store, _ = _shared.page_context()
+store, _ = shared.page_context()
 st.title("Add a new NOF release")
 
 if not settings.allow_upload:
@@ -124,8 +124,8 @@ if st.button(
     icon=":material/upload_file:",
     key="release_add",
 ):
-    shared = _shared.current_store()
-    base = shared.base if overlay.is_private(shared) else shared
+    current = shared.current_store()
+    base = current.base if overlay.is_private(current) else current
     try:
         if up.size > settings.max_file_bytes:
             raise LeagueAtlasError(
@@ -138,12 +138,12 @@ if st.button(
                 up.name,
                 quarter=quarter.strip() or None,
                 trust_type=trust_type or None,
-                data_dir=_shared.data_dir(),
+                data_dir=shared.data_dir(),
             )
     except (LeagueAtlasError, ValueError, UnicodeError) as exc:
         _refuse(exc, "This file was not opened; nothing changed, for you or anyone else.")
     else:
-        _shared.set_private_view(view)
+        shared.set_private_view(view)
         summary = provenance.release_summary(
             view.release.info,
             base.manifest,
@@ -152,7 +152,7 @@ if st.button(
         st.session_state["_upload_done"] = ("Checked, private view open", summary)
         st.rerun()
 
-view = _shared.private_view()
+view = shared.private_view()
 st.header("Publish to everyone")
 if view is None:
     st.write("Check a file first: publishing applies to the file open in your private view.")
@@ -177,7 +177,7 @@ else:
             status = st.status("Publishing: rebuilding the shared store...")
             try:
                 info, result = writer.add_release(
-                    _shared.data_dir(),
+                    shared.data_dir(),
                     data=view.data,
                     name=view.file,
                     quarter=view.options.get("quarter"),
@@ -190,7 +190,7 @@ else:
                 _refuse(exc, "This file was not published and the shared store is unchanged.")
             else:
                 status.update(label="Published", state="complete", expanded=False)
-                _shared.set_private_view(None)
+                shared.set_private_view(None)
                 st.session_state["_upload_done"] = (
                     "Published to everyone",
                     provenance.release_summary(info, old_manifest, result.manifest),
@@ -198,7 +198,7 @@ else:
                 st.rerun()
 
 st.header("Releases in the store")
-store = _shared.current_store()
+store = shared.current_store()
 if store.releases.empty:
     st.info("No releases in the store yet.")
 else:
