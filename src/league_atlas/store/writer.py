@@ -209,6 +209,34 @@ def _read_all_releases(
     return parsed, meta
 
 
+def _release_rows(
+    parsed: list[releases.Release], meta: list[dict], usage: list[dict]
+) -> list[dict]:
+    """One record per release file for releases.parquet and the manifest."""
+    rel_rows = []
+    for rel, entry, use in zip(parsed, meta, usage, strict=True):
+        rel_rows.append(
+            {
+                "release_id": rel.info.release_id,
+                "file": rel.info.file,
+                "sha256": rel.info.sha256,
+                "kind": rel.info.kind,
+                "origin": entry["origin"],
+                "source_id": entry.get("source_id", ""),
+                "added_at": entry.get("added_at", ""),
+                "quarters": ", ".join(rel.info.quarters),
+                "trust_types": ", ".join(rel.info.trust_types),
+                "rows": rel.info.rows,
+                "trusts": rel.info.trusts,
+                "quarter_from": rel.info.quarter_from,
+                "supplies": ", ".join(use["supplies"]),
+                "superseded": ", ".join(use["superseded"]),
+                "notes": "; ".join(rel.info.notes),
+            }
+        )
+    return rel_rows
+
+
 def _trust_seed(metrics: pd.DataFrame) -> pd.DataFrame:
     """One row per trust from its newest release row: the names, type and labels to place."""
     if metrics.empty:
@@ -358,27 +386,7 @@ def _build_stages(
         metrics, league, usage = releases.merge_releases(parsed)
         _write_parquet(metrics, building / STORE_FILES["metrics"])
         _write_parquet(league, building / STORE_FILES["league_files"])
-        rel_rows = []
-        for rel, entry, use in zip(parsed, meta, usage, strict=True):
-            rel_rows.append(
-                {
-                    "release_id": rel.info.release_id,
-                    "file": rel.info.file,
-                    "sha256": rel.info.sha256,
-                    "kind": rel.info.kind,
-                    "origin": entry["origin"],
-                    "source_id": entry.get("source_id", ""),
-                    "added_at": entry.get("added_at", ""),
-                    "quarters": ", ".join(rel.info.quarters),
-                    "trust_types": ", ".join(rel.info.trust_types),
-                    "rows": rel.info.rows,
-                    "trusts": rel.info.trusts,
-                    "quarter_from": rel.info.quarter_from,
-                    "supplies": ", ".join(use["supplies"]),
-                    "superseded": ", ".join(use["superseded"]),
-                    "notes": "; ".join(rel.info.notes),
-                }
-            )
+        rel_rows = _release_rows(parsed, meta, usage)
         _write_parquet(pd.DataFrame(rel_rows), building / STORE_FILES["releases"])
         timings["releases_s"] = time.perf_counter() - t
         for r in rel_rows:
