@@ -122,6 +122,7 @@ def _run_killed(cmd: list[str], env: dict, after_lines: int, sig: int) -> tuple[
     return proc.returncode, lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["build", "add-release"])
 def test_kill_never_breaks_the_store(made_up, kind, tmp_path):
     data_dir, env = made_up
