@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 DATA_DIR ?= $(or $(LEAGUE_ATLAS_DATA_DIR),data)
 PORT ?= 8501
 
-.PHONY: help install data run test test-fast test-unit test-app test-integration test-browser lint format bench load chromium axe clean
+.PHONY: help install lock data run test test-fast test-unit test-app test-integration test-browser lint format bench load chromium axe clean
 
 help:
 	@echo "make run    - install into .venv, prepare the data if missing or stale, start the app"
@@ -16,15 +16,24 @@ help:
 	@echo "make test-fast - unit and app tiers without the slow tests (the inner loop, under 2 minutes)"
 	@echo "make bench  - benchmarks; writes bench/results.json"
 	@echo "make load   - 20 concurrent sessions against one local server"
+	@echo "make lock   - re-pin requirements.txt into requirements.lock (with hashes)"
 
-$(STAMP): requirements.txt pyproject.toml
+# requirements.txt is the human-edited list; requirements.lock pins it and every indirect
+# dependency with hashes (`make lock` regenerates it), and is what gets installed.
+$(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# pip-tools lives in its own venv: the lock generator is not a runtime dependency.
+lock: requirements.txt
+	test -d .venv-lock || $(PY) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.txt
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here).
 chromium:

@@ -12,6 +12,7 @@ from league_atlas_ui import shared
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")
 
+shared.deployment_limits()
 store = shared.current_store()
 if store is None:
     page = st.navigation(
@@ -70,4 +71,5 @@ st.session_state["controls"] = controls
 shared.base_css()
 if controls.present:
     shared.present_css()
+shared.private_banner()
 page.run()

@@ -12,6 +12,8 @@ What is measured, and how (details in each module's docstring):
 - bytes of map data per rerun: the deck.gl element in the websocket frames, per boundary layer;
 - cold start: server process start -> map canvas visible in Chromium;
 - store build: `python -m league_atlas build` from the mirror into a fresh folder (wall time);
+- input limits: a 1,000,000-row release refused by `add-release` under /usr/bin/time -v (wall
+  time, peak memory, store unchanged; bench.bench_limits);
 - peak server memory (VmHWM) over the browser latency run;
 - where a rerun's time goes (cProfile by call site) and what three proposed fixes would save
   (bench.serve's what-if experiments), so a missed target comes with its cause.
@@ -86,6 +88,29 @@ def stage_build(mirror: Path | None, root: Path, runs: int) -> tuple[Path, dict,
         )
     ]
     return data, {"kind": "real", "mirror": str(mirror), "build_s": times}, rows
+
+
+def stage_limits(data: Path, work: Path) -> tuple[list[dict], dict]:
+    """A 1,000,000-row release refused by add-release (bench.bench_limits), on a copy of the store."""
+    from bench import bench_limits
+
+    copy = work / "limits-data"
+    shutil.copytree(data, copy, symlinks=True)
+    res = bench_limits.run(copy)
+    shutil.rmtree(copy, ignore_errors=True)
+    ok = "" if res["refused"] and res["store_unchanged"] else " NOT REFUSED OR STORE CHANGED"
+    note = f"{res['file_mb']} MB file, exit {res['exit_code']}{ok}"
+    one = {"runs": 1}
+    rows = [
+        _row("limits", "1,000,000-row file refused: wall time (/usr/bin/time -v)", "s",
+             {**one, "median": res["wall_s"]}, bench_limits.TARGET_S, note=note),
+        _row("limits", "1,000,000-row file refused: peak memory (max RSS)", "MB",
+             {**one, "median": res["peak_rss_mb"]}, bench_limits.TARGET_MB, note=note),
+    ]  # fmt: skip
+    if not (res["refused"] and res["store_unchanged"]):
+        for r in rows:
+            r["pass"] = False
+    return rows, res
 
 
 def stage_scoring(data: Path, real: bool) -> tuple[list[dict], list[dict]]:
@@ -303,6 +328,9 @@ METHODS = {
     "by the websocket client, decoded as Streamlit ForwardMsg; 'map' = the deck.gl element",
     "cold_start": "server process start -> map canvas visible in Chromium (new server each run)",
     "build": "wall time of `python -m league_atlas build --data-dir <fresh tmp> --mirror ../shared/data`",
+    "limits": "`/usr/bin/time -v python -m league_atlas add-release` of a made-up 1,000,000-row "
+    "metric-data file (~158 MB, under the byte limit, so the row limit refuses it) on a copy of the "
+    "store: elapsed wall time and maximum resident set size; the store folder is hashed before and after",
     "memory": "peak RSS of the server process (max of 0.2 s VmRSS samples and VmHWM) over the "
     "browser latency run",
 }
@@ -344,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
         data, store_info, build_rows = built
         rows += build_rows
         details["store"] = store_info
+        res = stage("input limits", stage_limits, data, work)
+        if res:
+            rows += res[0]
+            details["limits"] = res[1]
         res = stage("scoring", stage_scoring, data, store_info["kind"] == "real")
         if res:
             rows += res[0]

@@ -41,6 +41,14 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Settings are parsed once per process; a test that sets LEAGUE_ATLAS_* sees its own values."""
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
     """Say which tiers were skipped and why, one line each, so a skipped tier is never silent."""
     by_tier: dict[tuple[str, str], int] = {}

@@ -1,5 +1,8 @@
-"""First run with no store: say what is missing, where each missing file comes from, and the
-command that builds the data (the same words the build prints when it fails)."""
+"""First run with no store: say what is missing and the command that fixes it.
+
+Visitors of a shared server see this page too, so it names no server path: the operator knows
+where the data folder is (`LEAGUE_ATLAS_DATA_DIR`, else `data/` in the project).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,15 @@ from league_atlas.io import fetch
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 
+DATA = f"${config.DATA_DIR_ENV}"  # named, never resolved: visitors see no server path
+
 st.title(f"Welcome to {ui.APP_TITLE}")
 st.write(ui.APP_TAGLINE)
-data_dir = shared.data_dir()
-mirror = config.default_mirror()
 st.warning(
-    f"No prepared data yet: there is no store under `{data_dir}`.", icon=":material/warning:"
+    "No prepared data yet: this server's data folder holds no store.", icon=":material/warning:"
 )
 
-needed = fetch.still_needed(data_dir)
+needed = fetch.still_needed(shared.data_dir())
 by_hand = [(src, how) for src, how in needed if not src.downloadable]
 automatic = [src for src, _ in needed if src.downloadable]
 if by_hand:
@@ -34,7 +37,7 @@ if by_hand:
             st.markdown(f"From: {src.landing_page or 'the publisher'}")
             st.markdown("Save as:")
             for f in src.files:
-                st.code(str(config.raw_dir(data_dir) / src.id / f.name), language=None)
+                st.code(f"{DATA}/raw/{src.id}/{f.name}", language=None)
             if src.url_source:
                 st.caption(ui.md_escape(src.url_source))
 if automatic:
@@ -44,17 +47,16 @@ if automatic:
             st.markdown(f"- {ui.md_escape(src.title)}: {url}")
 
 st.subheader("Build the data")
-st.markdown("From the project folder, then reload this page:")
+st.markdown(
+    "If you run this server, prepare the data with one command from the project folder, then "
+    "reload this page:"
+)
 st.code("make run", language="sh")
 st.markdown("or, with the app already installed:")
-st.code(
-    f"python -m league_atlas build --data-dir {data_dir}"
-    + (f" --mirror {mirror}" if mirror else " --mirror DIR"),
-    language="sh",
+st.code(f"python -m league_atlas build --data-dir {DATA} [--mirror DIR]", language="sh")
+st.info(
+    f"The data folder is `{DATA}` (else `data/` in the project). The build copies the sources "
+    f"from a local mirror when one is set (`{config.MIRROR_ENV}`, or `../shared/data` beside the "
+    "project), downloads what has an address, and lists the rest here.",
+    icon=":material/info:",
 )
-if mirror is None:
-    st.info(
-        "No local data mirror was found (set `LEAGUE_ATLAS_MIRROR` or put the data in "
-        "`../shared/data`); the build downloads what has an address and lists the rest here.",
-        icon=":material/info:",
-    )

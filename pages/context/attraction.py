@@ -358,7 +358,7 @@ else:
         st.dataframe(full, hide_index=True, width="stretch")
         stamp = exports.stamp_lines(
             release=f"NHS Oversight Framework {c.quarter}, {type_label}; store built {store.manifest['built_at']}",
-            weights_note=explorer.weights_note(c.weights, prep),
+            weights_note=shared.view_status(prep, c).text,
             attribution=ui.ATTRIBUTION,
             extra=[
                 adj.describe(),

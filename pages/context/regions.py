@@ -329,7 +329,7 @@ st.caption(
 )
 stamp = exports.stamp_lines(
     release=f"NHS Oversight Framework {c.quarter}, {type_label}, by {geo_labels[geography]}; store built {store.manifest['built_at']}",
-    weights_note=explorer.weights_note(c.weights, prep),
+    weights_note=shared.view_status(prep, c).text,
     attribution=ui.ATTRIBUTION,
     extra=rep.lines(),
 )

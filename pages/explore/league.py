@@ -114,7 +114,7 @@ st.dataframe(
 )
 stamp = exports.stamp_lines(
     release=f"NHS Oversight Framework {c.quarter}, {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}; store built {store.manifest['built_at']}",
-    weights_note=explorer.weights_note(c.weights, prep),
+    weights_note=shared.view_status(prep, c).text,
     attribution=ui.ATTRIBUTION,
 )
 st.download_button(

@@ -2,4 +2,4 @@
 
 from league_atlas.cli.main import main
 
-raise SystemExit(main())
+raise SystemExit(main(handle_sigterm=True))

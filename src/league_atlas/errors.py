@@ -6,6 +6,8 @@ instead of a traceback.
 
 from __future__ import annotations
 
+import errno
+
 
 class LeagueAtlasError(Exception):
     """Base class: a problem the user can fix, with a message that says how."""
@@ -47,3 +49,29 @@ class StoreMissingError(LeagueAtlasError):
 
 class SourceError(LeagueAtlasError):
     """A source could not be fetched or failed its checksum or format check."""
+
+
+class StorageError(LeagueAtlasError):
+    """The data folder could not be written (disk full, read-only, no permission): names the path."""
+
+
+# errno -> what the operator should read; these are faults of this machine, never of a source.
+_LOCAL_FAULTS = {
+    errno.ENOSPC: "disk full (no space left on device)",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+}
+
+
+def is_local_fault(exc: BaseException) -> bool:
+    """Is this OSError a fault of the local disk or folder rights (not of a file or a download)?"""
+    return isinstance(exc, OSError) and exc.errno in _LOCAL_FAULTS
+
+
+def storage_error(exc: OSError, path: object, doing: str) -> StorageError:
+    """One plain line: which path, what was being done, what failed (e.g. disk full)."""
+    where = exc.filename or path
+    why = _LOCAL_FAULTS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)
+    return StorageError(f"cannot {doing}: {where}: {why}")

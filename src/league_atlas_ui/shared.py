@@ -19,8 +19,8 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.scoring import engine, preparation
 from league_atlas.scoring.weights import Weights
-from league_atlas.store import reader
-from league_atlas.views import explorer
+from league_atlas.store import overlay, reader
+from league_atlas.views import explorer, status
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box
 
@@ -31,10 +31,16 @@ def data_dir():
     return config.data_dir(os.environ.get(config.DATA_DIR_ENV))
 
 
-def store_version() -> str | None:
-    """The current store folder name (changes when a build or add-release publishes)."""
+def _shared_version() -> str | None:
     link = config.store_dir(data_dir())
     return link.resolve().name if (link / "manifest.json").is_file() else None
+
+
+def store_version() -> str | None:
+    """This session's store version: the shared store folder name (changes when a build or
+    add-release publishes), or the visitor's private view, unique to their session."""
+    store = current_store()
+    return getattr(store, "version", None) or _shared_version()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -42,9 +48,46 @@ def _store(version: str, base: str) -> reader.Store:
     return reader.open_store(config.Path(base))
 
 
+PRIVATE_VIEW = "_private_view"
+
+
 def current_store() -> reader.Store | None:
-    version = store_version()
-    return _store(version, str(data_dir())) if version else None
+    """The store for this session: the visitor's private view (their checked upload over the
+    shared store, held in their session only) when they have one, else the shared store."""
+    version = _shared_version()
+    shared = _store(version, str(data_dir())) if version else None
+    private = st.session_state.get(PRIVATE_VIEW)
+    if private is None or shared is None:
+        return shared
+    if private.base.path != shared.path:  # the operator published since: same file, new base
+        private = overlay.rebase(private, shared, data_dir=data_dir())
+        st.session_state[PRIVATE_VIEW] = private
+    return private
+
+
+def set_private_view(view: overlay.PrivateStore | None) -> None:
+    """Start (or with None, end) this session's private view."""
+    if view is None:
+        st.session_state.pop(PRIVATE_VIEW, None)
+    else:
+        st.session_state[PRIVATE_VIEW] = view
+
+
+def private_view() -> overlay.PrivateStore | None:
+    return st.session_state.get(PRIVATE_VIEW)
+
+
+def deployment_limits() -> None:
+    """Once per server: uploads are capped while they stream (Streamlit's server.maxUploadSize) at
+    the configured file limit, and the tables' own "Download as CSV" is hidden, because it would
+    bypass the formula neutraliser (every CSV the app offers goes through views.exports)."""
+    from streamlit import config as st_config
+
+    limit = config.settings().max_file_mb
+    if st_config.get_option("server.maxUploadSize") != limit:
+        st_config.set_option("server.maxUploadSize", limit)
+    if not st_config.get_option("client.disableDataExport"):
+        st.set_option("client.disableDataExport", True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
@@ -490,27 +533,53 @@ def param_notices() -> None:
         )
 
 
+def view_status(prep: preparation.Prepared, c: Controls) -> status.ViewStatus:
+    """Is this view official (views.status decides, for the banner and every export)."""
+    store = current_store()
+    return status.view_status(
+        prep,
+        c.weights,
+        financial_override=c.financial_override,
+        segment_method=c.segment_method,
+        release_rows=store.releases,
+        manifest=store.manifest,
+    )
+
+
 def weights_banner(prep: preparation.Prepared, c: Controls) -> None:
     """Every view says plainly whether it is the official table, and which weights are in use."""
-    note = explorer.weights_note(c.weights, prep)
-    extra = []
-    if not c.financial_override:
-        extra.append("financial override switched off")
-    if c.segment_method != "release":
-        extra.append("segments cut at quartiles within the trust type")
-    official = c.weights.is_official_for(prep) and not extra
-    if official:
+    s = view_status(prep, c)
+    if s.official:
         st.success(
-            f"{ui.OFFICIAL_NOTE} {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {c.quarter}.",
-            icon=":material/verified:",
+            md_escape(status.banner_text(s, c.trust_type, c.quarter)), icon=":material/verified:"
         )
-    else:
-        text = note if not c.weights.is_official_for(prep) else ui.REWEIGHTED_NOTE
-        if extra:
-            text += " Method changed: " + ", ".join(extra) + "."
-        st.warning(text, icon=":material/warning:")
+        return
+    st.warning(md_escape(s.text), icon=":material/warning:")
+    if not c.weights.is_official_for(prep):
         with st.expander("Weights in use"):
             st.dataframe(explorer.weights_in_use(prep, c.weights), hide_index=True, width="stretch")
+
+
+def md_escape(text: str) -> str:
+    """Data text (file names...) shown literally in a Markdown element: no links, emphasis, HTML
+    or maths (the characters that start them are escaped; line breaks become spaces)."""
+    return re.sub(r"([\\`*_\[\]<>$~|])", r"\\\1", re.sub(r"[\r\n]+", " ", text))
+
+
+def private_banner() -> None:
+    """On every page of a private view: whose data this is, and that nobody else sees it."""
+    view = private_view()
+    if view is None:
+        return
+    st.warning(
+        f"**{status.PRIVATE_LABEL}.** You are exploring your own upload "
+        f"({len(view.release.table):,} rows), merged over the published data in your session only: "
+        "nobody else sees it, and it ends when you close this tab. It is not the official NOF table.",
+        icon=":material/visibility_lock:",
+    )
+    st.button(
+        "Leave the private view", key="private_leave", on_click=set_private_view, args=(None,)
+    )
 
 
 def legend_html() -> str:

@@ -24,9 +24,10 @@ def test_no_store_opens_get_started_with_exact_instructions(tmp_path, monkeypatc
     assert by_hand, "some required sources have no direct download"
     for src in by_hand:
         for f in src.files:
-            assert str(tmp_path / "raw" / src.id / f.name) in codes  # where to put it
+            assert f"$LEAGUE_ATLAS_DATA_DIR/raw/{src.id}/{f.name}" in codes  # where to put it
         assert src.landing_page in text  # from where
     assert "make run" in codes
+    assert str(tmp_path) not in codes + text  # visitors never see a server path
     # Nothing of the explorer (and no sidebar controls) without data.
     assert not at.sidebar.selectbox
 

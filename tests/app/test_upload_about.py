@@ -1,6 +1,7 @@
-"""AppTest: adding a release in the app (good file, bad file, switched off) and the About page.
+"""AppTest: checking a release in the app (a private view; bad file; publishing with the admin
+token; switched off) and the About page.
 
-Uploads change the store, so every test builds its own made-up store in tmp_path.
+Publishing changes the store, so every test builds its own made-up store in tmp_path.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from league_atlas import config
 from league_atlas.errors import InputError
 from league_atlas.io import releases, sources
+from league_atlas.store import reader
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
 
@@ -28,6 +31,7 @@ def fresh_app(tmp_path, monkeypatch):
     monkeypatch.setenv("LEAGUE_ATLAS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("LEAGUE_ATLAS_BASEMAP", "0")
     monkeypatch.delenv("LEAGUE_ATLAS_ALLOW_UPLOAD", raising=False)
+    monkeypatch.delenv("LEAGUE_ATLAS_ADMIN_TOKEN", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.data_dir = data_dir
     return at
@@ -72,28 +76,54 @@ def _open_upload(at: AppTest) -> AppTest:
     return at
 
 
-def test_upload_a_good_release_adds_the_quarter(fresh_app):
-    at = _open_upload(fresh_app)
-    assert NEW_QUARTER not in at.selectbox(key="q").options
-    at.file_uploader(key="release_upload").upload("nof-q2-made-up.csv", _good_release(), "text/csv")
+def _check(at: AppTest, data: bytes, name: str = "nof-q2-made-up.csv") -> AppTest:
+    at.file_uploader(key="release_upload").upload(name, data, "text/csv")
     at.run()
     at.button(key="release_add").click().run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_an_upload_opens_a_private_view_and_changes_nothing_shared(fresh_app):
+    at = _open_upload(fresh_app)
+    before = _snapshot(at.data_dir)
+    assert NEW_QUARTER not in at.selectbox(key="q").options
+    assert any("Publishing from the browser is **off**" in i.value for i in at.info)
+    _check(at, _good_release())
     assert not at.error, [e.value for e in at.error]
     done = [s.value for s in at.success]
     assert any(
-        v.startswith("Release added:") and f"{len(TRUST_CODES)} trusts" in v and NEW_QUARTER in v
+        v.startswith("Checked, private view open:")
+        and f"{len(TRUST_CODES)} trusts" in v
+        and NEW_QUARTER in v
         for v in done
     ), done
     summary = at.table[0].value
     assert summary.loc["File", "This release"] == "nof-q2-made-up.csv"
     assert summary.loc["New in the store", "This release"] == f"{NEW_QUARTER} acute"
-    assert summary.loc["Supersedes", "This release"] == "nothing"
-    # The sidebar reads the new store version: the quarter is offered (newest first).
+    # This session explores the file, labelled as private, on every page.
     assert at.selectbox(key="q").options[0] == NEW_QUARTER
-    # The releases table lists both files.
-    files = set(at.dataframe[-1].value["File"])
-    assert "nof-q2-made-up.csv" in files and len(files) == 2
+    assert any("Your file, not published" in w.value for w in at.warning)
+    releases_shown = at.dataframe[-1].value
+    assert "nof-q2-made-up.csv" in set(releases_shown["File"])
+    at.switch_page("pages/explore/league.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="q").select(NEW_QUARTER).run()
+    warnings = [w.value for w in at.warning]
+    assert any("Your file, not published" in w for w in warnings), warnings
+    assert not [s.value for s in at.success if "Official NOF table" in s.value]
+    # Nothing shared changed; nobody publishes without the operator's token.
+    assert _snapshot(at.data_dir) == before
+    assert not [b for b in at.button if b.key == "release_publish"]
+    # Another session sees only the published store.
+    other = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not other.exception, other.exception
+    assert NEW_QUARTER not in other.selectbox(key="q").options
+    assert not any("Your file, not published" in w.value for w in other.warning)
+    assert any("Official NOF table" in s.value for s in other.success)
+    # Leaving the private view goes back to the published data.
+    at.button(key="private_leave").click().run()
+    assert NEW_QUARTER not in at.selectbox(key="q").options
 
 
 def test_upload_a_bad_release_shows_the_problem_and_changes_nothing(fresh_app):
@@ -101,11 +131,8 @@ def test_upload_a_bad_release_shows_the_problem_and_changes_nothing(fresh_app):
     assert "line" in message and "Value" in message
     at = _open_upload(fresh_app)
     before = _snapshot(at.data_dir)
-    at.file_uploader(key="release_upload").upload("bad.csv", data, "text/csv")
-    at.run()
-    at.button(key="release_add").click().run()
-    assert not at.exception, at.exception
-    assert any("not added" in e.value and "unchanged" in e.value for e in at.error)
+    _check(at, data, "bad.csv")
+    assert any("not opened" in e.value and "nothing changed" in e.value for e in at.error)
     assert [c.value for c in at.code] == [message]
     assert not at.success
     assert _snapshot(at.data_dir) == before
@@ -125,8 +152,37 @@ def test_a_quarter_given_in_the_app_is_used_when_the_file_does_not_say(fresh_app
     assert "Q3 2025/26" in at.selectbox(key="q").options
 
 
+def test_publishing_needs_the_admin_token_and_is_recorded(fresh_app, monkeypatch):
+    monkeypatch.setenv("LEAGUE_ATLAS_ADMIN_TOKEN", "s3cret-token")
+    config.settings.cache_clear()  # settings are parsed once per process
+    at = _open_upload(fresh_app)
+    assert any("Publishing is **on**" in i.value for i in at.info)
+    before = _snapshot(at.data_dir)
+    data = _good_release()
+    _check(at, data)
+    at.text_input(key="admin_token").input("wrong").run()
+    at.button(key="release_publish").click().run()
+    assert any("Wrong admin token" in e.value for e in at.error)
+    assert _snapshot(at.data_dir) == before
+    at.text_input(key="admin_token").input("s3cret-token").run()
+    at.button(key="release_publish").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Published to everyone") for s in at.success)
+    assert not any("Your file, not published" in w.value for w in at.warning)
+    manifest = reader.open_store(at.data_dir).manifest
+    pub = manifest["publications"][-1]
+    assert pub["route"] == "admin-upload" and pub["file"] == "nof-q2-made-up.csv"
+    assert pub["sha256"] == hashlib.sha256(data).hexdigest() and pub["at"]
+    # Published means every session sees it, under the official banner naming the release.
+    other = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert other.selectbox(key="q").options[0] == NEW_QUARTER
+    banner = [s.value for s in other.success if "Official NOF table" in s.value]
+    assert banner and "nof-q2-made-up.csv" in banner[0] and "added by the operator" in banner[0]
+
+
 def test_upload_switched_off_by_the_environment(fresh_app, monkeypatch):
     monkeypatch.setenv("LEAGUE_ATLAS_ALLOW_UPLOAD", "0")
+    config.settings.cache_clear()
     at = _open_upload(fresh_app)
     assert any("switched off" in i.value and "command line" in i.value for i in at.info)
     assert "add-release" in at.code[0].value

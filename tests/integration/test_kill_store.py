@@ -1,19 +1,16 @@
-"""SIGKILL at random points during `python -m league_atlas build` and `add-release`.
+"""SIGKILL and SIGTERM at 20 points during `python -m league_atlas build` and `add-release`.
 
-A made-up store (tests/support/fixture_store.py) keeps each run short. Each command is first run
-to completion once to learn how long it takes; then it is started 20 times and killed with
-SIGKILL after a random delay spread over that duration (seeded, so a failure can be replayed).
-After every kill:
+A made-up store (tests/support/fixture_store.py) keeps each run short. Kill points are signalled
+by the process itself: each run is killed right after it has written its k-th progress line to
+stderr (k and the signal drawn from a seeded generator, so a failure can be replayed), which
+spreads the kills over every stage without timing guesses. The assertions are on outcomes:
 
-- the store opens (open_store) and its tables load;
-- if the store link still points at the version it pointed at before, every file of that
-  version is byte-for-byte unchanged (sha256) and the metrics are equal;
-- if the kill came after the swap, the new version is complete and the previous version's files
-  are still intact on disk (a reader that opened it keeps working).
-
-A kill during add-release after the file was staged in raw/releases/ but before the new store was
-published leaves the registry ahead of the store; that is counted and printed, not an error: the
-store is the previous one and `build --if-stale` merges the staged file.
+- killed before it published: the store link names the same version, every file of it (the
+  added-file registry included) and every raw file are byte-for-byte unchanged, and the release
+  of that run never appears in any later build;
+- published before the kill: the new version is complete and holds the release; the previous
+  version's files are still intact on disk (a reader that opened it keeps working);
+- whatever a killed run left in `stores/` is removed by the next writer.
 
 The made-up raw folder gets a fetch manifest, so `build` treats the made-up sources as fetched;
 downloads of the optional sources go to a closed loopback proxy and fail at once (nothing leaves
@@ -29,7 +26,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -57,6 +53,10 @@ def _hashes(folder: Path) -> dict[str, str]:
 def _metrics(data_dir: Path) -> pd.DataFrame:
     m = reader.open_store(data_dir).metrics
     return m.sort_values(["quarter", "trust_code", "metric_id"], ignore_index=True)
+
+
+def _staging(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / writer.STORES).glob(".*.building"))
 
 
 @pytest.fixture(scope="module")
@@ -87,66 +87,111 @@ def made_up(tmp_path_factory) -> tuple[Path, dict]:
         "http_proxy": "http://127.0.0.1:9",
         "https_proxy": "http://127.0.0.1:9",
         "NO_PROXY": "",
+        "PYTHONUNBUFFERED": "1",
     }
     return data_dir, env
 
 
-def _command(kind: str, data_dir: Path, tmp: Path, i: int) -> list[str]:
+def _command(kind: str, data_dir: Path, tmp: Path, i: int) -> tuple[list[str], str | None]:
+    """The command line, and for add-release the sha256 of the file it adds."""
     base = [sys.executable, "-m", "league_atlas"]
     if kind == "build":
-        return [*base, "build", "--data-dir", str(data_dir)]
+        return [*base, "build", "--data-dir", str(data_dir)], None
     release = nf.write_release(
         tmp / f"release-{i}.csv",
         nf.make_trusts(seed=100 + i, codes=TRUST_CODES),
         quarter=["Q1 2025/26", "Q2 2025/26"][i % 2],
     )
-    return [*base, "add-release", str(release), "--data-dir", str(data_dir)]
+    sha = hashlib.sha256(release.read_bytes()).hexdigest()
+    return [*base, "add-release", str(release), "--data-dir", str(data_dir)], sha
 
 
-@pytest.mark.parametrize("kind", ["build", "add-release"])
-def test_sigkill_never_breaks_the_store(made_up, kind, tmp_path):
-    data_dir, env = made_up
-    # One complete run: the command works, and how long it takes sets the range of kill times.
-    t0 = time.perf_counter()
-    done = subprocess.run(
-        _command(kind, data_dir, tmp_path, 0), env=env, cwd=ROOT, capture_output=True, text=True
+def _run_killed(cmd: list[str], env: dict, after_lines: int, sig: int) -> tuple[int, list[str]]:
+    """Start `cmd`, send `sig` right after its `after_lines`-th stderr line (0: at once)."""
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    duration = time.perf_counter() - t0
+    lines: list[str] = []
+    if after_lines == 0:
+        proc.send_signal(sig)
+    for line in proc.stderr:
+        lines.append(line.rstrip("\n"))
+        if len(lines) == after_lines and proc.poll() is None:
+            proc.send_signal(sig)
+    proc.wait(60)
+    return proc.returncode, lines
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["build", "add-release"])
+def test_kill_never_breaks_the_store(made_up, kind, tmp_path):
+    data_dir, env = made_up
+    # One complete run: the command works, and its progress lines are the kill points.
+    cmd, sha = _command(kind, data_dir, tmp_path, 0)
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+    n_lines = len(done.stderr.splitlines())
+    published_line = next(
+        i for i, line in enumerate(done.stderr.splitlines(), 1) if "store published" in line
+    )
+    published = {sha} if sha else set()
+    first_registry = {e["sha256"] for e in writer.added_registry(data_dir)}
+    never = set()
     rng = random.Random(f"kill-{kind}")
     outcomes: Counter[str] = Counter()
     for i in range(1, KILLS + 1):
         before_path = reader.store_dir_path(data_dir)
         before_files = _hashes(before_path)
+        before_raw = _hashes(data_dir / "raw")
+        before_registry = writer.added_registry(data_dir)
         before_metrics = _metrics(data_dir)
-        proc = subprocess.Popen(
-            _command(kind, data_dir, tmp_path, i),
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        delay = rng.uniform(0.0, duration * 1.1)
-        time.sleep(delay)
-        finished_first = proc.poll() is not None
-        if not finished_first:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(60)
-        where = f"{kind} run {i}, killed after {delay:.2f} s of ~{duration:.2f} s"
+        cmd, sha = _command(kind, data_dir, tmp_path, i)
+        at = rng.randrange(0, n_lines)
+        sig = rng.choice([signal.SIGKILL, signal.SIGTERM])
+        rc, lines = _run_killed(cmd, env, at, sig)
+        where = f"{kind} run {i}: {sig.name} after line {at} of {n_lines} (rc {rc})"
         after = reader.open_store(data_dir)  # raises if the store cannot be opened
         assert len(after.trusts) > 0 and len(after.releases) > 0, where
         assert _hashes(before_path) == before_files, f"previous version changed ({where})"
-        if writer.added_registry(data_dir) != after.manifest.get("added_releases", []):
-            # Killed between staging the file in raw/releases/ and publishing: the store is the
-            # previous one, and `build --if-stale` sees "added releases changed" and merges it.
-            outcomes["raw registry ahead of the store"] += 1
+        if kind == "add-release":
+            assert _hashes(data_dir / "raw") == before_raw, f"raw folder changed ({where})"
+        if sig == signal.SIGTERM and rc == 128 + signal.SIGTERM:
+            assert not _staging(data_dir), f"SIGTERM left staging behind ({where})"
+        if sig == signal.SIGTERM and rc != 0:
+            # Before the CLI installed its handler the default action ends it (-15); after, it
+            # unwinds (exit 143) and removes its own staging.
+            assert rc in (-signal.SIGTERM, 128 + signal.SIGTERM), where
         if after.path == before_path:
-            outcomes["killed before publish" if not finished_first else "finished, no change"] += 1
+            outcomes["not published"] += 1
+            assert writer.added_registry(data_dir) == before_registry, where
             pd.testing.assert_frame_equal(_metrics(data_dir), before_metrics, obj=where)
+            if sha:
+                never.add(sha)
         else:
-            outcomes["published before the kill" if not finished_first else "finished"] += 1
+            outcomes["published"] += 1
             assert after.manifest["counts"]["metric_rows"] == len(after.metrics), where
-            if kind == "build":
+            assert after.manifest["added_releases"] == writer.added_registry(data_dir), where
+            if sha:
+                published.add(sha)
+                assert sha in {e["sha256"] for e in writer.added_registry(data_dir)}, where
+            else:
                 pd.testing.assert_frame_equal(_metrics(data_dir), before_metrics, obj=where)
-    print(f"\n{kind}: {KILLS} SIGKILLs over ~{duration:.1f} s runs: {dict(outcomes)}")
-    assert outcomes["killed before publish"] >= KILLS // 4, outcomes
+        if at <= published_line - 3:
+            # Killed with two stages still to run: never published, whatever the timing.
+            assert after.path == before_path, where
+    # A later build cleans every killed run's staging and publishes exactly what was published.
+    final = subprocess.run(
+        [sys.executable, "-m", "league_atlas", "build", "--data-dir", str(data_dir)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert final.returncode == 0, final.stderr[-2000:]
+    assert not _staging(data_dir)
+    in_store = {e["sha256"] for e in writer.added_registry(data_dir)}
+    assert not (never - published) & in_store, "a killed add-release reached a later build"
+    if kind == "add-release":
+        assert in_store <= published | first_registry
+    print(f"\n{kind}: {KILLS} kills at signalled points: {dict(outcomes)}")
+    assert outcomes["not published"] >= 1, outcomes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from league_atlas import config
 from league_atlas.errors import InputError
 from league_atlas.io import releases
 from support import nof_factory as nf
@@ -179,9 +180,10 @@ def test_wrong_encoding(tmp_path):
 def test_binary_and_huge_non_csv(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="binary file, not CSV"):
         _read(tmp_path, b"PK\x03\x04" + b"\x00" * 100, name="release.xlsx")
-    monkeypatch.setattr(releases, "MAX_BYTES", 1000)
-    with pytest.raises(InputError, match="expected a CSV release under"):
-        _read(tmp_path, b"x" * 5000)
+    monkeypatch.setenv("LEAGUE_ATLAS_MAX_FILE_MB", "1")
+    config.settings.cache_clear()
+    with pytest.raises(InputError, match="over the 1 MB limit.*expected a CSV release under"):
+        _read(tmp_path, b"x" * 1_100_000)
 
 
 def test_unrecognised_header(tmp_path):

@@ -60,12 +60,28 @@ def publish_version(building: Path, link: Path) -> Path:
     final = building.with_name(building.name.removeprefix(".").removesuffix(".building"))
     os.replace(building, final)
     tmp_link = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}.link")
-    os.symlink(final.name if final.parent == link.parent else final, tmp_link)
-    if link.exists() and not link.is_symlink():
-        # A plain folder from an older layout: move it aside so the symlink can take its name.
-        os.replace(link, link.with_name(f"{link.name}-legacy-{uuid.uuid4().hex[:6]}"))
-    os.replace(tmp_link, link)
+    try:
+        # Relative, so the data folder can be copied or mounted at another path on each replica.
+        os.symlink(os.path.relpath(final, link.parent), tmp_link)
+        if link.exists() and not link.is_symlink():
+            # A plain folder from an older layout: move it aside so the symlink can take its name.
+            os.replace(link, link.with_name(f"{link.name}-legacy-{uuid.uuid4().hex[:6]}"))
+        os.replace(tmp_link, link)
+    except BaseException:
+        # Not published: leave no trace (the link still names the previous version).
+        tmp_link.unlink(missing_ok=True)
+        if not (link.is_symlink() and link.resolve() == final.resolve()):
+            shutil.rmtree(final, ignore_errors=True)
+        raise
     return final
+
+
+def clean_staging(parent: Path, prefix: str, link: Path) -> None:
+    """Remove what a killed writer left: unfinished version folders and temporary links."""
+    for stale in parent.glob(f".{prefix}-*.building"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for tmp in link.parent.glob(f".{link.name}.*.link"):
+        tmp.unlink(missing_ok=True)
 
 
 def prune_versions(parent: Path, prefix: str, link: Path, keep: int = 3) -> None:

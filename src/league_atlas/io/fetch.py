@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from league_atlas.config import raw_dir
-from league_atlas.errors import SourceError
+from league_atlas.errors import SourceError, is_local_fault, storage_error
 from league_atlas.io import atomic
 from league_atlas.io.sources import Source, catalogue, sha256_file
 
@@ -198,6 +198,10 @@ def fetch_all(
                     src.id, "ok", "mirror", files=_fetch_from_mirror(src, mirror, dest_dir)
                 )
             except (SourceError, OSError) as exc:
+                if is_local_fault(exc):  # disk full, read-only: not the mirror's fault
+                    raise storage_error(
+                        exc, dest_dir, f"copy {src.id} into the data folder"
+                    ) from None
                 errors.append(str(exc))
         if result is None:
             try:
@@ -205,6 +209,10 @@ def fetch_all(
                     src.id, "ok", "official", files=_fetch_official(src, dest_dir, timeout)
                 )
             except (SourceError, OSError, ValueError) as exc:
+                if is_local_fault(exc):
+                    raise storage_error(
+                        exc, dest_dir, f"save {src.id} into the data folder"
+                    ) from None
                 errors.append(
                     str(exc)
                     if isinstance(exc, SourceError)

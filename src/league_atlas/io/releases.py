@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,13 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from league_atlas.config import GEO_DIR
+from league_atlas.config import GEO_DIR, MAX_FILE_MB_ENV, MAX_ROWS_ENV, MAX_TRUSTS_ENV, settings
 from league_atlas.errors import InputError
 from league_atlas.schema import LEAGUE_FILE_COLUMNS, METRIC_COLUMNS, METRIC_KEY, TRUST_TYPES
 
-MAX_BYTES = (
-    200 * 1024 * 1024
-)  # a quarterly release is ~1.5 MB per trust type; cumulative files grow
 QUARTER_RE = re.compile(r"\bQ\s*([1-4])\s*[-_ ]?\s*(20\d{2})\s*[/\-_]\s*(\d{2}|20\d{2})\b", re.I)
 METRIC_ID_RE = re.compile(r"^OF\d{4}$")
 TRUST_CODE_RE = re.compile(r"^[A-Z0-9]{3,6}$")
@@ -180,21 +178,65 @@ def quarter_index(quarter: str) -> int:
     return int(year[:4]) * 10 + int(q[1])
 
 
-def _decode(path: Path, data: bytes) -> str:
-    name = str(path)
-    if not data.strip():
-        raise InputError(name, "the file is empty", expected="a CSV header row and data rows")
-    if len(data) > MAX_BYTES:
+def check_size(name: str, size: int) -> None:
+    """Refuse a file over the configured byte limit (before reading it, when it is on disk)."""
+    limit = settings().max_file_bytes
+    if size > limit:
         raise InputError(
             name,
-            f"the file is {len(data) / 1e6:.0f} MB",
-            expected=f"a CSV release under {MAX_BYTES // 1_000_000} MB",
+            f"the file is {size / 1024 / 1024:,.0f} MB, over the {settings().max_file_mb} MB limit",
+            expected=f"a CSV release under {settings().max_file_mb} MB ({MAX_FILE_MB_ENV})",
         )
-    head = data[:65536]
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
+
+
+def _check_row_count(name: str, data: bytes) -> None:
+    """More lines than the row limit allows: count CSV rows (quoted newlines are not rows) while
+    decoding as a stream, and stop at the limit, so an oversized file costs no more memory than
+    its bytes and is refused in a second or two."""
+    limit = settings().max_rows
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline="")
+    rows = sum(1 for _ in itertools.islice(csv.reader(stream), limit + 2))
+    if rows > limit + 1:
+        raise InputError(
+            name,
+            f"the file has more than {limit:,} data rows (the row limit)",
+            expected=f"a release of at most {limit:,} rows ({MAX_ROWS_ENV})",
+        )
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a NUL beside every character."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    name = str(path)
+    if not data or data.isspace():
+        raise InputError(name, "the file is empty", expected="a CSV header row and data rows")
+    check_size(name, len(data))
+    if data.count(b"\n") > settings().max_rows + 1:
+        _check_row_count(name, data)
+    if data[:8].startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise InputError(
             name,
             "this is a binary file, not CSV text",
+            expected="a UTF-8 CSV file (save spreadsheets as CSV)",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:4096]):
+        raise InputError(
+            name,
+            "this file is UTF-16 text (as Excel's 'Unicode text' saves it)",
+            expected="UTF-8: save it again as 'CSV UTF-8 (comma delimited)'",
+        )
+    nul = data.find(b"\x00")  # anywhere in the file, not only its start
+    if nul >= 0:
+        raise InputError(
+            name,
+            "this is a binary file, not CSV text (it holds a NUL byte)",
+            line=data[:nul].count(b"\n") + 1,
             expected="a UTF-8 CSV file (save spreadsheets as CSV)",
         )
     try:
@@ -212,8 +254,16 @@ def _decode(path: Path, data: bytes) -> str:
 def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
     """Header and rows, each row checked for the header's field count (truncation shows here)."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    limit = settings().max_rows
     try:
-        rows = list(reader)
+        # Stop at the row limit instead of reading an unbounded file into memory first.
+        rows = list(itertools.islice(reader, limit + 2))
+        if len(rows) > limit + 1:
+            raise InputError(
+                str(path),
+                f"the file has more than {limit:,} data rows (the row limit)",
+                expected=f"a release of at most {limit:,} rows ({MAX_ROWS_ENV})",
+            )
     except csv.Error as exc:
         raise InputError(
             str(path),
@@ -422,7 +472,7 @@ def _check_value_ranges(path: Path, df: pd.DataFrame) -> None:
             j = int(np.flatnonzero(sel)[np.flatnonzero(bad)[0]])
             raise InputError(
                 str(path),
-                f"{df['metric_id'].iloc[j]} value {df['value'].iloc[j]!r} is out of range",
+                f"{df['metric_id'].iloc[j]} value {_num(df['value'].iloc[j])} is out of range",
                 line=int(df["_line"].iloc[j]),
                 column="Value",
                 expected=what,
@@ -433,10 +483,15 @@ def _check_value_ranges(path: Path, df: pd.DataFrame) -> None:
         j = int(np.flatnonzero(bad)[0])
         raise InputError(
             str(path),
-            f"rank {rank[j]!r} is not a positive whole number",
+            f"rank {_num(rank[j])} is not a positive whole number",
             line=int(df["_line"].iloc[j]),
             column="Rank",
         )
+
+
+def _num(x: object) -> str:
+    """A number as a person writes it (never a library repr such as np.float64(0.0))."""
+    return f"{float(x):g}"
 
 
 def _frame(header: list[str], body: list[list[str]], cols: dict[int, str]) -> pd.DataFrame:
@@ -499,24 +554,48 @@ def read_release(
     path = Path(path)
     label = Path(name) if name else path
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
+        data = read_bounded(path)
     sha = hashlib.sha256(data).hexdigest()
     text = _decode(label, data)
     header, body = _rows(label, text)
     norm = {_norm(h) for h in header}
     if "metric_id" in norm:
-        return _read_metrics(label, header, body, sha, quarter, trust_type)
+        return _check_trust_counts(
+            label, _read_metrics(label, header, body, sha, quarter, trust_type)
+        )
     if {"average_score", "segment"} <= norm:
-        return _read_league(label, header, body, sha, quarter, trust_type)
+        return _check_trust_counts(
+            label, _read_league(label, header, body, sha, quarter, trust_type)
+        )
     raise InputError(
         str(label),
         f"unrecognised header: {', '.join(header[:6])}{'...' if len(header) > 6 else ''}",
         line=1,
         expected="an NOF metric-data file (with Metric_ID and Value) or a league-table file (with Average_score, Segment, Rank)",
     )
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused by size (stat) before anything is read."""
+    try:
+        check_size(str(path), path.stat().st_size)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _check_trust_counts(path: Path, rel: Release) -> Release:
+    """Refuse more distinct trusts of one type than the configured limit (real: 10-134)."""
+    limit = settings().max_trusts_per_type
+    counts = rel.table.groupby("trust_type")["trust_code"].nunique()
+    over = counts[counts > limit]
+    if len(over):
+        raise InputError(
+            str(path),
+            f"{int(over.iloc[0]):,} distinct {over.index[0]} trusts, over the limit of {limit:,} per trust type",
+            expected=f"at most {limit:,} trusts of one type ({MAX_TRUSTS_ENV})",
+        )
+    return rel
 
 
 def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
@@ -646,7 +725,7 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
                 str(path),
-                f"value {v[i]!r} out of range",
+                f"value {_num(v[i])} out of range",
                 line=int(df["_line"].iloc[i]),
                 column=c.capitalize(),
                 expected=what,

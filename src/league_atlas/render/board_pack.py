@@ -16,7 +16,7 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.io import provenance
 from league_atlas.scoring import preparation
 from league_atlas.scoring.weights import Weights
-from league_atlas.views import explorer, exports
+from league_atlas.views import explorer, exports, status
 from league_atlas.views import presentation as ui
 
 
@@ -52,10 +52,20 @@ class BoardPack:
         return explorer.in_focus(self.view, self.focus)
 
     @cached_property
-    def official(self) -> bool:
-        return self.weights.is_official_for(self.prep) and not exports.method_changes(
-            financial_override=self.financial_override, segment_method=self.segment_method
+    def view_status(self) -> status.ViewStatus:
+        """Official, re-weighted or a visitor's private file: decided once, in views.status."""
+        return status.view_status(
+            self.prep,
+            self.weights,
+            financial_override=self.financial_override,
+            segment_method=self.segment_method,
+            release_rows=self.store.releases,
+            manifest=self.store.manifest,
         )
+
+    @property
+    def official(self) -> bool:
+        return self.view_status.official
 
     @cached_property
     def title(self) -> str:
@@ -69,12 +79,7 @@ class BoardPack:
 
     @cached_property
     def stamp(self) -> exports.Stamp:
-        official, note = exports.view_status(
-            explorer.weights_note(self.weights, self.prep),
-            weights_official=self.weights.is_official_for(self.prep),
-            financial_override=self.financial_override,
-            segment_method=self.segment_method,
-        )
+        official, note = self.view_status.official, self.view_status.text
         return exports.make_stamp(
             manifest=self.store.manifest,
             release_rows=self.store.releases,
@@ -88,7 +93,8 @@ class BoardPack:
         )
 
     def file_stem(self) -> str:
-        return exports.file_stem(self.trust_type, self.quarter, self.where, official=self.official)
+        stem = exports.file_stem(self.trust_type, self.quarter, self.where, official=self.official)
+        return stem + "-private" if self.view_status.private else stem
 
     def csv(self) -> bytes:
         return exports.to_csv_bytes(self.table, self.stamp.lines())

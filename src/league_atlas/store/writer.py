@@ -9,10 +9,14 @@ Layout (`DATA_DIR/store` is a symlink to the current version under `DATA_DIR/sto
     sites.parquet          one row per trust x place: ODS HQ address, NHS.UK hospital sites (search)
     boundaries/<layer>.parquet   simplified GeoParquet layers for the web
     context/               trust-level context proxies (see league_atlas.context)
-    manifest.json          source checksums, build time, code version, counts, timings
+    manifest.json          source checksums, build time, code version, counts, timings, publications
+    added/                 files added with add-release (or an admin upload) and added.json, their
+                           registry: it lives inside the version, so a file joins the store in the
+                           same atomic link swap that publishes it (all-or-nothing)
 
-A build writes a complete new version folder and then swaps the symlink, so a failed or killed
-build (or add-release) leaves the previous store loadable and byte-for-byte unchanged.
+A build writes a complete new version folder and then swaps the (relative) symlink, so a failed or
+killed build (or add-release) leaves the previous store, the raw folder and the registry
+byte-for-byte unchanged; the next writer removes what a killed one left in `stores/`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -33,7 +38,12 @@ import pandas as pd
 
 from league_atlas import __version__, config
 from league_atlas.config import GEO_DIR, PACKAGE_DIR, raw_dir, store_dir
-from league_atlas.errors import InputError, LeagueAtlasError, StoreMissingError
+from league_atlas.errors import (
+    LeagueAtlasError,
+    StoreMissingError,
+    is_local_fault,
+    storage_error,
+)
 from league_atlas.io import atomic, releases
 from league_atlas.io import fetch as fetching
 from league_atlas.io.sources import catalogue, raw_files
@@ -43,6 +53,7 @@ STORES = "stores"
 VERSION_PREFIX = "store"
 ADDED_DIR = "releases"  # DATA_DIR/raw/releases/: files added with add-release
 ADDED_REGISTRY = "added.json"
+ADDED_STORE_DIR = "added"  # inside each store version: added files and their registry
 BUILD_COMMAND = "python -m league_atlas build   (or: make run)"
 
 
@@ -61,27 +72,108 @@ def code_fingerprint() -> str:
 
 
 def _added_dir(data_dir: Path) -> Path:
+    """Where stores built before the registry moved into the version kept added files (read only)."""
     return raw_dir(data_dir) / ADDED_DIR
 
 
+def _version_added(version: Path) -> Path:
+    return version / ADDED_STORE_DIR
+
+
 def added_registry(data_dir: Path) -> list[dict]:
-    """Files added with add-release, oldest first: file, sha256, added_at, quarter/type options."""
-    path = _added_dir(data_dir) / ADDED_REGISTRY
-    if not path.is_file():
+    """Files added with add-release, oldest first: file, sha256, added_at, quarter/type options.
+
+    Read from the current store version (a registry outside it could run ahead of the store when
+    a run is killed); a store from before that layout falls back to raw/releases/added.json.
+    """
+    return _registry_of(store_dir(data_dir), data_dir)
+
+
+def _registry_of(version: Path, data_dir: Path) -> list[dict]:
+    path = _version_added(version) / ADDED_REGISTRY
+    if path.is_file():
+        return json.loads(path.read_text("utf-8"))
+    if _version_added(version).is_dir():
         return []
-    return json.loads(path.read_text("utf-8"))
+    legacy = _added_dir(data_dir) / ADDED_REGISTRY
+    return json.loads(legacy.read_text("utf-8")) if legacy.is_file() else []
 
 
-def _release_inputs(data_dir: Path) -> list[tuple[Path, dict]]:
+def _added_file(version: Path, data_dir: Path, entry: dict) -> Path:
+    inside = _version_added(version) / entry["stored_as"]
+    return inside if inside.is_file() else _added_dir(data_dir) / entry["stored_as"]
+
+
+@dataclass(frozen=True)
+class AddedFile:
+    """A file to add to the store in the next publish (kind "release"; other stages may add theirs).
+
+    `entry` holds the registry fields that describe it (sha256, quarter, trust_type...).
+    """
+
+    name: str
+    data: bytes
+    entry: dict
+    kind: str = "release"
+
+    @property
+    def stored_as(self) -> str:
+        return f"{self.entry['sha256'][:16]}-{Path(self.name).name}"
+
+
+def _stage_added(data_dir: Path, building: Path, add: list[AddedFile]) -> list[dict]:
+    """Carry the current version's added files into `building` and add the new ones.
+
+    Files are hard-linked where possible (same file system), so carrying costs no space.
+    """
+    current = store_dir(data_dir)
+    folder = _version_added(building)
+    folder.mkdir(parents=True, exist_ok=True)
+    registry = _registry_of(current, data_dir) if current.exists() else []
+    new_shas = {a.entry["sha256"] for a in add}
+    kept = [e for e in registry if e["sha256"] not in new_shas]
+    for entry in kept:
+        src = _added_file(current, data_dir, entry)
+        dst = folder / entry["stored_as"]
+        try:
+            os.link(src, dst)
+        except OSError as exc:
+            if is_local_fault(exc) or not src.is_file():
+                raise
+            shutil.copyfile(src, dst)
+    for a in add:
+        (folder / a.stored_as).write_bytes(a.data)
+        kept.append(
+            {**a.entry, "kind": a.kind, "file": Path(a.name).name, "stored_as": a.stored_as}
+        )
+    (folder / ADDED_REGISTRY).write_text(json.dumps(kept, indent=2), "utf-8")
+    return kept
+
+
+def added_entries(version: Path, kind: str) -> list[tuple[Path, dict]]:
+    """(file, registry entry) of every added file of one kind in a store version (or in the
+    folder being built: stages that read their own added inputs call it with that folder)."""
+    registry = _registry_of(version, version.parent.parent)
+    return [
+        (_version_added(version) / e["stored_as"], e)
+        for e in registry
+        if e.get("kind", "release") == kind
+    ]
+
+
+def _release_inputs(
+    data_dir: Path, building: Path, registry: list[dict]
+) -> list[tuple[Path, dict]]:
     """Every NOF file to ingest, in supersede order: catalogued releases first, then added ones."""
     items: list[tuple[Path, dict]] = []
     for src in catalogue().values():
         if src.kind == "nof_release":
             for p in raw_files(data_dir, src.id):
                 items.append((p, {"source_id": src.id, "added_at": "", "origin": "catalogue"}))
-    for entry in added_registry(data_dir):
-        p = _added_dir(data_dir) / entry["stored_as"]
-        items.append((p, {**entry, "origin": "add-release"}))
+    for entry in registry:
+        if entry.get("kind", "release") == "release":
+            p = _version_added(building) / entry["stored_as"]
+            items.append((p, {**entry, "origin": "add-release"}))
     return items
 
 
@@ -101,9 +193,11 @@ def _say(progress: Callable[[str], None] | None) -> Callable[[str], None]:
     return progress or (lambda m: print(m, file=sys.stderr))
 
 
-def _read_all_releases(data_dir: Path) -> tuple[list[releases.Release], list[dict]]:
+def _read_all_releases(
+    data_dir: Path, building: Path, registry: list[dict]
+) -> tuple[list[releases.Release], list[dict]]:
     parsed, meta = [], []
-    for path, entry in _release_inputs(data_dir):
+    for path, entry in _release_inputs(data_dir, building, registry):
         if not path.is_file():
             raise StoreMissingError(
                 f"release file {path} is missing; run `python -m league_atlas fetch`"
@@ -114,6 +208,34 @@ def _read_all_releases(data_dir: Path) -> tuple[list[releases.Release], list[dic
         parsed.append(rel)
         meta.append(entry)
     return parsed, meta
+
+
+def _release_rows(
+    parsed: list[releases.Release], meta: list[dict], usage: list[dict]
+) -> list[dict]:
+    """One record per release file for releases.parquet and the manifest."""
+    rel_rows = []
+    for rel, entry, use in zip(parsed, meta, usage, strict=True):
+        rel_rows.append(
+            {
+                "release_id": rel.info.release_id,
+                "file": rel.info.file,
+                "sha256": rel.info.sha256,
+                "kind": rel.info.kind,
+                "origin": entry["origin"],
+                "source_id": entry.get("source_id", ""),
+                "added_at": entry.get("added_at", ""),
+                "quarters": ", ".join(rel.info.quarters),
+                "trust_types": ", ".join(rel.info.trust_types),
+                "rows": rel.info.rows,
+                "trusts": rel.info.trusts,
+                "quarter_from": rel.info.quarter_from,
+                "supplies": ", ".join(use["supplies"]),
+                "superseded": ", ".join(use["superseded"]),
+                "notes": "; ".join(rel.info.notes),
+            }
+        )
+    return rel_rows
 
 
 def _trust_seed(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -140,14 +262,41 @@ def writer_lock(data_dir: Path):
     """One writer at a time per data folder (two uploads, or a build during an upload, queue up).
 
     Readers never need it: they follow the store link, which only ever points at a whole version.
+    The holder first removes what a killed writer left behind (unfinished versions, temp links).
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".writer.lock", "a+") as fh:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(data_dir / ".writer.lock", "a+")  # noqa: SIM115 (held for the whole block)
+    except OSError as exc:
+        if is_local_fault(exc):
+            raise storage_error(exc, data_dir, "lock the data folder for writing") from None
+        raise
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
+            atomic.clean_staging(data_dir / STORES, VERSION_PREFIX, store_dir(data_dir))
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def publish_version(data_dir: Path, building: Path) -> Path:
+    """Publish a finished version folder: one atomic swap of the store link, then prune old ones.
+
+    Everything the version depends on that is not in the raw folder (added files and their
+    registry, the publication log in the manifest) must already be inside `building`, so the
+    swap is the single moment a change becomes visible; killed before it, nothing changed.
+    """
+    stores = data_dir / STORES
+    try:
+        final = atomic.publish_version(building, store_dir(data_dir))
+    except OSError as exc:
+        if is_local_fault(exc):
+            raise storage_error(exc, store_dir(data_dir), "publish the new store") from None
+        raise
+    with contextlib.suppress(OSError):
+        atomic.prune_versions(stores, VERSION_PREFIX, store_dir(data_dir))
+    return final
 
 
 def build(
@@ -156,10 +305,18 @@ def build(
     *,
     fetch_missing: bool = True,
     progress: Callable[[str], None] | None = None,
+    add: list[AddedFile] | None = None,
+    route: str = "cli",
 ) -> BuildResult:
-    """Fetch what is missing, then build and atomically publish a new store version."""
+    """Fetch what is missing, then build and atomically publish a new store version.
+
+    `add`: files that join the store in this same publish (add-release); `route` records how
+    they came ("cli" or "admin-upload") in the manifest's publication log.
+    """
     with writer_lock(data_dir):
-        return _build(data_dir, mirror, fetch_missing=fetch_missing, progress=progress)
+        return _build(
+            data_dir, mirror, fetch_missing=fetch_missing, progress=progress, add=add, route=route
+        )
 
 
 def _build(
@@ -168,9 +325,45 @@ def _build(
     *,
     fetch_missing: bool,
     progress: Callable[[str], None] | None,
+    add: list[AddedFile] | None = None,
+    route: str = "cli",
+) -> BuildResult:
+    try:
+        return _build_stages(
+            data_dir, mirror, fetch_missing=fetch_missing, progress=progress, add=add, route=route
+        )
+    except OSError as exc:
+        if is_local_fault(exc):
+            raise storage_error(exc, data_dir / STORES, "write the new store") from None
+        raise
+
+
+def _publications(data_dir: Path, add: list[AddedFile], route: str) -> list[dict]:
+    """The publication log: the previous store's, plus one record per file published now."""
+    old = []
+    path = store_dir(data_dir) / STORE_FILES["manifest"]
+    if path.is_file():
+        with contextlib.suppress(OSError, json.JSONDecodeError):
+            old = json.loads(path.read_text("utf-8")).get("publications", [])
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return old + [
+        {"at": now, "file": Path(a.name).name, "sha256": a.entry["sha256"], "route": route}
+        for a in add
+    ]
+
+
+def _build_stages(
+    data_dir: Path,
+    mirror: Path | None,
+    *,
+    fetch_missing: bool,
+    progress: Callable[[str], None] | None,
+    add: list[AddedFile] | None,
+    route: str,
 ) -> BuildResult:
     from league_atlas.places import boundaries, locate, sites
 
+    add = list(add or [])
     say = _say(progress)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -192,31 +385,12 @@ def _build(
     report: list[str] = []
     try:
         t = time.perf_counter()
-        parsed, meta = _read_all_releases(data_dir)
+        registry = _stage_added(data_dir, building, add)
+        parsed, meta = _read_all_releases(data_dir, building, registry)
         metrics, league, usage = releases.merge_releases(parsed)
         _write_parquet(metrics, building / STORE_FILES["metrics"])
         _write_parquet(league, building / STORE_FILES["league_files"])
-        rel_rows = []
-        for rel, entry, use in zip(parsed, meta, usage, strict=True):
-            rel_rows.append(
-                {
-                    "release_id": rel.info.release_id,
-                    "file": rel.info.file,
-                    "sha256": rel.info.sha256,
-                    "kind": rel.info.kind,
-                    "origin": entry["origin"],
-                    "source_id": entry.get("source_id", ""),
-                    "added_at": entry.get("added_at", ""),
-                    "quarters": ", ".join(rel.info.quarters),
-                    "trust_types": ", ".join(rel.info.trust_types),
-                    "rows": rel.info.rows,
-                    "trusts": rel.info.trusts,
-                    "quarter_from": rel.info.quarter_from,
-                    "supplies": ", ".join(use["supplies"]),
-                    "superseded": ", ".join(use["superseded"]),
-                    "notes": "; ".join(rel.info.notes),
-                }
-            )
+        rel_rows = _release_rows(parsed, meta, usage)
         _write_parquet(pd.DataFrame(rel_rows), building / STORE_FILES["releases"])
         timings["releases_s"] = time.perf_counter() - t
         for r in rel_rows:
@@ -262,7 +436,8 @@ def _build(
             "code_version": __version__,
             "code_fingerprint": code_fingerprint(),
             "sources": fetch_manifest,
-            "added_releases": added_registry(data_dir),
+            "added_releases": registry,
+            "publications": _publications(data_dir, add, route),
             "releases": rel_rows,
             "counts": {
                 "metric_rows": int(len(metrics)),
@@ -283,11 +458,10 @@ def _build(
         atomic.write_text(
             building / STORE_FILES["manifest"], json.dumps(manifest, indent=2, default=str)
         )
-        final = atomic.publish_version(building, store_dir(data_dir))
+        final = publish_version(data_dir, building)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    atomic.prune_versions(stores, VERSION_PREFIX, store_dir(data_dir))
     say(f"store published at {store_dir(data_dir)} -> {final.name} in {timings['total_s']:.1f} s")
     return BuildResult(final, manifest, report)
 
@@ -355,39 +529,24 @@ def add_release(
     quarter: str | None = None,
     trust_type: str | None = None,
     progress: Callable[[str], None] | None = None,
+    route: str = "cli",
 ) -> tuple[releases.ReleaseInfo, BuildResult]:
-    """Validate a new NOF file and merge it into the store (a later file for the same quarter and
-    trust type supersedes the earlier one). On any error the store and the raw folder are unchanged.
+    """Validate a new NOF file and publish it with the store (a later file for the same quarter and
+    trust type supersedes the earlier one). All-or-nothing: the file and its registry entry live
+    inside the new store version, so on any error, or a kill at any moment, the store, the
+    registry and the raw folder are exactly as they were.
     """
     if data is None:
         if file is None:
             raise ValueError("add_release needs a file or data")
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise InputError(str(file), f"cannot read the file: {exc.strerror or exc}") from None
+        data = releases.read_bounded(Path(file))
     label = name or (Path(file).name if file else "upload.csv")
     rel = releases.read_release(
         Path(label), data=data, name=label, quarter=quarter, trust_type=trust_type
     )
     if not (store_dir(data_dir) / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no store to add to under {data_dir}; run {BUILD_COMMAND} first")
-    with writer_lock(data_dir):
-        result = _merge_release(data_dir, rel, data, label, quarter, trust_type, progress)
-    return rel.info, result
-
-
-def _merge_release(data_dir, rel, data, label, quarter, trust_type, progress) -> BuildResult:
-    """Stage the file in raw/releases/, rebuild without fetching; roll the raw side back on error."""
-    added = _added_dir(data_dir)
-    added.mkdir(parents=True, exist_ok=True)
-    stored_as = f"{rel.info.sha256[:16]}-{Path(label).name}"
-    target = added / stored_as
-    existed = target.exists()
-    registry = added_registry(data_dir)
     entry = {
-        "file": Path(label).name,
-        "stored_as": stored_as,
         "sha256": rel.info.sha256,
         "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quarter": quarter if rel.info.quarter_from == "argument" else None,
@@ -395,21 +554,9 @@ def _merge_release(data_dir, rel, data, label, quarter, trust_type, progress) ->
         "quarters": list(rel.info.quarters),
         "trust_types": list(rel.info.trust_types),
     }
-    new_registry = [e for e in registry if e["sha256"] != rel.info.sha256] + [entry]
-    if not existed:
-        atomic.write_bytes(target, data)
-    registry_path = added / ADDED_REGISTRY
-    old_registry_bytes = registry_path.read_bytes() if registry_path.is_file() else None
-    atomic.write_text(registry_path, json.dumps(new_registry, indent=2))
-    try:
-        result = _build(data_dir, None, fetch_missing=False, progress=progress)
-    except BaseException:
-        # Roll the raw side back so the next build sees exactly what it saw before.
-        if old_registry_bytes is None:
-            registry_path.unlink(missing_ok=True)
-        else:
-            atomic.write_bytes(registry_path, old_registry_bytes)
-        if not existed:
-            target.unlink(missing_ok=True)
-        raise
-    return result
+    added = AddedFile(name=label, data=data, entry=entry)
+    with writer_lock(data_dir):
+        result = _build(
+            data_dir, None, fetch_missing=False, progress=progress, add=[added], route=route
+        )
+    return rel.info, result

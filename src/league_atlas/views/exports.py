@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from league_atlas.io import provenance
 from league_atlas.scoring.weights import Weights
-from league_atlas.views import explorer
+from league_atlas.views import explorer, status
 from league_atlas.views import presentation as ui
 from league_atlas.views.explorer import shown_segment
+from league_atlas.views.status import NOT_OFFICIAL, method_changes  # noqa: F401 (re-exported)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NOT_OFFICIAL = "not the official NOF table"
 # C0 controls (except tab and newline) and DEL cannot go into an XML slide or a CSV line safely.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -78,32 +77,22 @@ def plain_text(value: object) -> str:
 # ------------------------------------------------------------------ what the view is
 
 
-def method_changes(*, financial_override: bool, segment_method: str) -> list[str]:
-    """Departures from NHS England's method other than the weights."""
-    changes = []
-    if not financial_override:
-        changes.append("financial override switched off")
-    if segment_method != "release":
-        changes.append("segments cut at quartiles within the trust type")
-    return changes
-
-
 def view_status(
     weights_note: str, *, weights_official: bool, financial_override: bool, segment_method: str
 ) -> tuple[bool, str]:
-    """(official?, the sentence every export prints about it).
+    """(official?, the sentence every export prints about it), for operator-added data.
 
-    `weights_note` is explorer.weights_note(...). A method change (override off, quartile
-    cut-points) also makes the table unofficial even with official weights.
+    `weights_note` is explorer.weights_note(...). The decision lives in views.status (which also
+    knows private uploads); use status.view_status when the store is at hand.
     """
-    changes = method_changes(financial_override=financial_override, segment_method=segment_method)
-    if weights_official and not changes:
-        return True, weights_note
-    if weights_official:
-        return False, f"Official weights, but {NOT_OFFICIAL}: " + ", ".join(changes) + "."
-    if changes:
-        weights_note += " Method changed: " + ", ".join(changes) + "."
-    return False, weights_note
+    s = status.describe(
+        weights_note,
+        weights_official=weights_official,
+        changes=method_changes(
+            financial_override=financial_override, segment_method=segment_method
+        ),
+    )
+    return s.official, s.text
 
 
 @dataclass(frozen=True)
@@ -152,19 +141,7 @@ def make_stamp(
     attribution: str = ui.ATTRIBUTION,
 ) -> Stamp:
     """The stamp for a view of one trust type and quarter, from the store's own records."""
-    files = []
-    for rid in release_ids:
-        rows = release_rows[release_rows["release_id"] == rid]
-        if rows.empty:
-            continue
-        r = rows.iloc[0]
-        when = (
-            provenance.fetched_on(manifest, r["source_id"])
-            if r.get("origin") == "catalogue"
-            else str(r.get("added_at", ""))[:10]
-        )
-        verb = "fetched" if r.get("origin") == "catalogue" else "added"
-        files.append(f"{r['file']} ({verb} {when or 'date unknown'})")
+    files = status.release_label(release_rows, release_ids, manifest)
     type_label = ui.TRUST_TYPE_LABELS.get(trust_type, trust_type)
     release = f"NHS Oversight Framework {quarter}, {type_label}, {where}"
     data_dates = (
@@ -173,7 +150,7 @@ def make_stamp(
     )
     return Stamp(
         release=plain_text(release),
-        files=plain_text(("release file " + ", ".join(files)) if files else ""),
+        files=plain_text(("release file " + files) if files else ""),
         data_dates=plain_text(data_dates),
         weights_note=weights_note,
         official=official,
