@@ -18,7 +18,7 @@ from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _shared
+from pages import _own_areas, _shared
 
 
 def _view_key(c, version: str | None) -> tuple:
@@ -32,6 +32,7 @@ def _view_key(c, version: str | None) -> tuple:
         c.segment_method,
         c.focus.level,
         c.focus.code,
+        _own_areas.fingerprint(),  # a visitor's own layers never share a cached export
     )
 
 
@@ -63,7 +64,7 @@ def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store,
     c = _c
     stamp = _stamp(key, where, _prep, _store, c)
     layer = c.focus.layer
-    areas = _shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
+    areas = _own_areas.boundary(key[0], layer) if layer in _own_areas.all_layers(_store) else None
     shown = explorer.in_focus(_view, c.focus)
     others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
     from league_atlas.render import static_map

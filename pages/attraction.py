@@ -15,7 +15,7 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.render import mapview
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _charts, _shared
+from pages import _charts, _own_areas, _shared
 
 store, c = _shared.page_context()
 version, prep, view = _shared.current_view(c)
@@ -95,8 +95,8 @@ st.markdown(
 )
 points = adjustment.value_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
 bounds = None
-if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = _shared.boundary(version, c.focus.layer)
+if c.focus.code and c.focus.layer in _own_areas.all_layers(store):
+    fg = _own_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)

@@ -9,14 +9,14 @@ import streamlit as st
 
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from pages import _own_areas, _shared
 from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
 version, prep, view = _shared.current_view(c)
 view = explorer.in_focus(view, c.focus)
 where = (
-    explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")
+    explorer.focus_options(_own_areas.trusts(store), c.focus.level).get(c.focus.code, "England")
     if c.focus.code
     else "England"
 )

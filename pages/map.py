@@ -9,13 +9,13 @@ import streamlit as st
 from league_atlas.render import mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from pages import _own_areas, _shared
 from pages._export_panel import export_panel
 
 store, c = _shared.page_context()
 version, prep, view = _shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
-area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
+area_names = explorer.focus_options(_own_areas.trusts(store), c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
 
 if c.present:
@@ -60,7 +60,8 @@ if shown.empty:
         f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
     )
 
-layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
+layer_specs = _own_areas.all_layers(store)  # the geography registry: store's and session's own
+layers = {k: spec.display_name for k, spec in layer_specs.items()}
 col1, col2, col3 = st.columns([2, 3, 1])
 layer = col1.selectbox(
     "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
@@ -76,13 +77,8 @@ labels = col3.checkbox(
     "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
 )
 
-gdf = _shared.boundary(version, layer)
-code_col = {
-    "nhs_region": "region_code",
-    "icb23": "icb23_code",
-    "icb26": "icb26_code",
-    "lad": "lad_code",
-}[layer]
+gdf = _own_areas.boundary(version, layer)
+code_col = f"{layer_specs[layer].trust_field}_code"
 stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
 polygons = mapview.boundary_geojson(gdf, stat, counts)
@@ -90,7 +86,7 @@ polygons = mapview.boundary_geojson(gdf, stat, counts)
 focus_outline = None
 bounds = None
 if c.focus.code:
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = _own_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -172,12 +168,21 @@ MAP_TABLE_COLUMNS = [
     "icb23_name",
     "on_map",
 ]
+area_col = f"{layer_specs[layer].trust_field}_name"
+if area_col not in MAP_TABLE_COLUMNS:
+    MAP_TABLE_COLUMNS.insert(-1, area_col)
 table = _shared.table_for_display(
     shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
         "rank"
     ),
     MAP_TABLE_COLUMNS,
-).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
+).rename(
+    columns={
+        "segment_label": "Segment",
+        "rank_change_text": "Rank change",
+        area_col: layer_specs[layer].area_name,
+    }
+)
 st.dataframe(
     table,
     hide_index=True,

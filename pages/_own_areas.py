@@ -1,0 +1,85 @@
+"""A visitor's own boundary layers, held in their session only, beside the store's layers.
+
+A visitor may load a boundary file for themselves (pages/boundaries.py): it is checked and joined to
+the trusts exactly as `add-boundaries` does, but lives in `st.session_state`, so no other session
+sees it and nothing stored changes. Every page asks here for the layer list, the trust table (with
+the session layers' area columns) and a layer's polygons, so a session layer is a choice everywhere
+a published one is. Nothing here goes into a cache shared between sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from league_atlas.places.registry import LayerSpec
+from league_atlas.store import reader
+
+SESSION_KEY = "_own_layers"
+
+
+def _held() -> dict:
+    return st.session_state.setdefault(SESSION_KEY, {})
+
+
+def session_layers() -> dict[str, LayerSpec]:
+    """This session's own layers, by id (empty for almost every visitor)."""
+    return {k: v["spec"] for k, v in _held().items()}
+
+
+def all_layers(store: reader.Store) -> dict[str, LayerSpec]:
+    """The store's layers (official, then added) followed by this session's own."""
+    return {**store.layers(), **session_layers()}
+
+
+def keep(layer, joins: pd.DataFrame, join_lines: list[str]) -> None:
+    """Hold a checked own_areas.AreaLayer and its trust joins in this session."""
+    _held()[layer.spec.id] = {
+        "spec": layer.spec,
+        "web": layer.web,
+        "joins": joins,
+        "notes": list(layer.notes),
+        "join": list(join_lines),
+    }
+
+
+def drop(layer_id: str) -> None:
+    _held().pop(layer_id, None)
+
+
+def details(layer_id: str) -> dict | None:
+    return _held().get(layer_id)
+
+
+def trusts(store: reader.Store) -> pd.DataFrame:
+    """The store's trust table with each session layer's <id>_code / <id>_name columns."""
+    table = store.trusts
+    for item in _held().values():
+        table = table.merge(item["joins"], on="trust_code", how="left")
+    return table
+
+
+def boundary(version: str, layer_id: str):
+    """A layer's web polygons: this session's own, else the store's (cached per store version)."""
+    item = _held().get(layer_id)
+    if item is not None:
+        return item["web"]
+    from pages import _shared
+
+    return _shared.boundary(version, layer_id)
+
+
+def fingerprint() -> str:
+    """A digest of this session's own layers, for cache keys shared between sessions (exports)."""
+    held = _held()
+    if not held:
+        return ""
+    h = hashlib.sha256()
+    for layer_id, item in sorted(held.items()):
+        h.update(layer_id.encode())
+        for wkb in item["web"].geometry.to_wkb():
+            h.update(wkb)
+        h.update(pd.util.hash_pandas_object(item["joins"], index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
