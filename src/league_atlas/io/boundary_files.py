@@ -84,6 +84,18 @@ def _check_shapefile(path: Path, where: str) -> None:
             f"shapefile sidecar file(s) {', '.join(path.stem + s for s in missing)} missing",
             expected="the .shp with its .shx and .dbf (and .prj for the CRS) in one folder or zip",
         )
+    prj = next(
+        (p for p in path.parent.iterdir() if p.name.lower() == f"{path.stem}.prj".lower()), None
+    )
+    if prj is not None:
+        try:
+            pyproj.CRS.from_user_input(prj.read_text("utf-8", errors="replace"))
+        except pyproj.exceptions.CRSError as exc:
+            raise InputError(
+                where,
+                f"unknown CRS in {prj.name}: {exc}",
+                expected="a .prj that names a known CRS, or no .prj and --crs EPSG:NNNN",
+            ) from None
 
 
 def _safe_extract(zip_path: Path, into: Path, where: str, limit: int) -> list[Path]:
