@@ -506,11 +506,11 @@ def add_boundaries(
     )
     _, join_lines = own_areas.join_trusts(store.trusts, area)
     with writer_lock(data_dir):
-        result = _merge_boundaries(data_dir, Path(file), area, progress)
-    return BoundariesAdded(area.spec, area.notes, join_lines, result)
+        spec, result = _merge_boundaries(data_dir, Path(file), area, progress)
+    return BoundariesAdded(spec, area.notes, join_lines, result)
 
 
-def _merge_boundaries(data_dir: Path, file: Path, area, progress) -> BuildResult:
+def _merge_boundaries(data_dir: Path, file: Path, area, progress) -> tuple[object, BuildResult]:
     """Stage the file(s) under raw/boundaries/<id>-<sha>/, register, rebuild; roll back on error."""
     from league_atlas.io import boundary_files
     from league_atlas.io.sources import sha256_file
@@ -552,4 +552,4 @@ def _merge_boundaries(data_dir: Path, file: Path, area, progress) -> BuildResult
         old_folder = base / Path(old["spec"]["file"]).parent
         if old_folder != folder:
             shutil.rmtree(old_folder, ignore_errors=True)
-    return result
+    return spec, result
