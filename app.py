@@ -41,7 +41,7 @@ NAVIGATION = {
     "About": [
         ("pages/about.py", "About and method", "info", "about"),
         ("pages/upload.py", "Add a release", "upload_file", "upload"),
-        ("pages/boundaries.py", "Your own areas", "polyline", "areas"),
+        ("pages/boundaries.py", "Your own areas", "polyline", "boundaries"),
     ],
 }
 pages = {
