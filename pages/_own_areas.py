@@ -14,6 +14,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from league_atlas.places import own_areas
 from league_atlas.places.registry import LayerSpec
 from league_atlas.store import reader
 
@@ -34,12 +35,14 @@ def all_layers(store: reader.Store) -> dict[str, LayerSpec]:
     return {**store.layers(), **session_layers()}
 
 
-def keep(layer, joins: pd.DataFrame, join_lines: list[str]) -> None:
-    """Hold a checked own_areas.AreaLayer and its trust joins in this session."""
+def keep(layer, joins: pd.DataFrame, join_lines: list[str], version: str) -> None:
+    """Hold a checked own_areas.AreaLayer and its trust joins (made on store `version`)."""
     _held()[layer.spec.id] = {
         "spec": layer.spec,
+        "layer": layer,
         "web": layer.web,
         "joins": joins,
+        "version": version,
         "notes": list(layer.notes),
         "join": list(join_lines),
     }
@@ -57,6 +60,10 @@ def trusts(store: reader.Store) -> pd.DataFrame:
     """The store's trust table with each session layer's <id>_code / <id>_name columns."""
     table = store.trusts
     for item in _held().values():
+        if item["version"] != store.path.name:
+            # A release was added since: join the new store's trusts to the layer again.
+            item["joins"], item["join"] = own_areas.join_trusts(store.trusts, item["layer"])
+            item["version"] = store.path.name
         table = table.merge(item["joins"], on="trust_code", how="left")
     return table
 

@@ -101,7 +101,7 @@ if st.button(
         st.error("This file was not loaded. The problem:", icon=":material/error:")
         st.code(str(exc), language=None, wrap_lines=True)
     else:
-        _own_areas.keep(area, joins, join_lines)
+        _own_areas.keep(area, joins, join_lines, store.path.name)
         st.session_state["_own_done"] = {"areas": len(area.areas), "name": area.spec.display_name}
         st.rerun()
 
