@@ -31,8 +31,13 @@ def session_layers() -> dict[str, LayerSpec]:
 
 
 def all_layers(store: reader.Store) -> dict[str, LayerSpec]:
-    """The store's layers (official, then added) followed by this session's own."""
-    return {**store.layers(), **session_layers()}
+    """The store's layers (official, then added) followed by this session's own.
+
+    A session layer whose id the operator has since published is shadowed by the published one.
+    """
+    published = store.layers()
+    taken = set(published) | {s.trust_field for s in published.values()}
+    return {**published, **{k: v for k, v in session_layers().items() if k not in taken}}
 
 
 def keep(layer, joins: pd.DataFrame, join_lines: list[str], version: str) -> None:
@@ -64,6 +69,8 @@ def trusts(store: reader.Store) -> pd.DataFrame:
             # A release was added since: join the new store's trusts to the layer again.
             item["joins"], item["join"] = own_areas.join_trusts(store.trusts, item["layer"])
             item["version"] = store.path.name
+        if f"{item['spec'].trust_field}_code" in table.columns:
+            continue  # published since under the same id: the store's columns win
         table = table.merge(item["joins"], on="trust_code", how="left")
     return table
 

@@ -1,6 +1,6 @@
 """`regions`: regional disparities of one trust type and quarter, optionally re-weighted.
 
-stdout: one row per area (NHS region by default, or ICB on 2023 or 2026 boundaries) with the
+stdout: one row per area (NHS region by default, or any boundary layer: --geography ID) with the
 number of trusts, the segment mix, mean / median / SD of the average score and the mean rank
 change under the weights; trusts with no area are counted in a "Not located" row, so `trusts`
 adds up to the trusts in the release. stderr: the headline figures as sentences (London and South
