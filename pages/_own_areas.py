@@ -77,11 +77,11 @@ def trusts(store: reader.Store) -> pd.DataFrame:
 
 def boundary(version: str, layer_id: str):
     """A layer's web polygons: this session's own, else the store's (cached per store version)."""
-    item = _held().get(layer_id)
-    if item is not None:
-        return item["web"]
     from pages import _shared
 
+    item = _held().get(layer_id)
+    if item is not None and layer_id not in _shared.current_store().boundary_ids():
+        return item["web"]
     return _shared.boundary(version, layer_id)
 
 
