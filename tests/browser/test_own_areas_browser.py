@@ -53,8 +53,17 @@ def _sea_pixels(chart) -> np.ndarray:
     return np.array(out), shot
 
 
+def _selectbox(page, label: str):
+    """The selectbox whose own label is `label` (not one whose current value merely shows it)."""
+    return (
+        page.locator('[data-testid="stSelectbox"]')
+        .filter(has=page.locator("label", has_text=label))
+        .first
+    )
+
+
 def _options(page, label: str) -> list[str]:
-    box_ = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box_ = _selectbox(page, label)
     box_.click()
     page.locator('[role="option"]').first.wait_for()
     names = page.locator('[role="option"]').all_inner_texts()
@@ -63,9 +72,20 @@ def _options(page, label: str) -> list[str]:
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
+    """Pick an option; a rerun that lands while the list is open closes it, so open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(5):
+        wait_for_app(page)
+        _selectbox(page, label).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wait_for_app(page)
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def test_own_areas_are_private_to_the_session(server, browser, page, halves_zip, artifacts_dir):
