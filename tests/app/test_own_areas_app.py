@@ -13,7 +13,7 @@ from league_atlas.store import reader
 
 def test_page_lists_published_layers_and_says_uploads_are_private(app, fixture_data_dir):
     app.run()
-    app.switch_page("pages/boundaries.py").run()
+    app.switch_page("pages/about/boundaries.py").run()
     assert not app.exception, app.exception
     assert any("this browser session only" in i.value for i in app.info)
     assert any("add-boundaries" in c.value for c in app.code)

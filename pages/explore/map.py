@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from league_atlas.render import mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from pages import _own_areas, _shared
-from pages._export_panel import export_panel
+from league_atlas_ui import session_areas, shared
+from league_atlas_ui.export_panel import export_panel
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
-area_names = explorer.focus_options(_own_areas.trusts(store), c.focus.level) if c.focus.code else {}
+area_names = (
+    explorer.focus_options(session_areas.trusts(store), c.focus.level) if c.focus.code else {}
+)
 where = area_names.get(c.focus.code, "England")
 
 if c.present:
     st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
     st.button(
-        "Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:"
+        "Leave presenter mode", on_click=shared.leave_present, icon=":material/close_fullscreen:"
     )
 else:
     st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 if c.focus.code and not shown.empty:
     with st.container(border=True):
         st.markdown(f"**{where} at a glance**")
@@ -60,7 +60,7 @@ if shown.empty:
         f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
     )
 
-layer_specs = _own_areas.all_layers(store)  # the geography registry: store's and session's own
+layer_specs = session_areas.all_layers(store)  # the geography registry: store's and session's
 layers = {k: spec.display_name for k, spec in layer_specs.items()}
 col1, col2, col3 = st.columns([2, 3, 1])
 layer = col1.selectbox(
@@ -77,7 +77,7 @@ labels = col3.checkbox(
     "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
 )
 
-gdf = _own_areas.boundary(version, layer)
+gdf = session_areas.boundary(version, layer)
 code_col = f"{layer_specs[layer].trust_field}_code"
 stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
@@ -86,7 +86,7 @@ polygons = mapview.boundary_geojson(gdf, stat, counts)
 focus_outline = None
 bounds = None
 if c.focus.code:
-    fg = _own_areas.boundary(version, c.focus.layer)
+    fg = session_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -103,12 +103,11 @@ def _on_select() -> None:
         st.session_state["trust"] = code
 
 
-st.markdown(_shared.legend_html(), unsafe_allow_html=True)
+st.markdown(shared.legend_html(), unsafe_allow_html=True)
 deck = mapview.build_deck(
     points,
     polygons,
     mapview.view_for_bounds(bounds),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,
@@ -171,7 +170,7 @@ MAP_TABLE_COLUMNS = [
 area_col = f"{layer_specs[layer].trust_field}_name"
 if area_col not in MAP_TABLE_COLUMNS:
     MAP_TABLE_COLUMNS.insert(-1, area_col)
-table = _shared.table_for_display(
+table = shared.table_for_display(
     shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
         "rank"
     ),

@@ -77,7 +77,7 @@ def trusts(store: reader.Store) -> pd.DataFrame:
 
 def boundary(version: str, layer_id: str):
     """A layer's web polygons: this session's own, else the store's (cached per store version)."""
-    from pages import _shared
+    from league_atlas_ui import shared as _shared
 
     item = _held().get(layer_id)
     if item is not None and layer_id not in _shared.current_store().boundary_ids():

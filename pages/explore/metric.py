@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import streamlit as st
 
 from league_atlas.render import mapview
 from league_atlas.views import explorer, metric_catalogue
 from league_atlas.views import presentation as ui
-from pages import _own_areas, _shared
+from league_atlas_ui import session_areas, shared
 
-store, c = _shared.page_context()
-version = _shared.store_version()
+store, c = shared.page_context()
+version = shared.store_version()
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
-dic = _shared.metric_dictionary(version, c.trust_type, c.quarter)
+dic = shared.metric_dictionary(version, c.trust_type, c.quarter)
 
 st.title(f"One metric across {label.lower()}, {c.quarter}")
-_shared.param_notices()
+shared.param_notices()
 st.caption(
     "The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here."
 )
@@ -33,7 +31,7 @@ metric_id = st.selectbox(
 )
 info = dic.set_index("metric_id").loc[metric_id]
 ranking = metric_catalogue.metric_ranking(store.metrics, c.trust_type, c.quarter, metric_id)
-trusts = _own_areas.trusts(store)
+trusts = session_areas.trusts(store)
 places = trusts[explorer.place_columns(trusts)]
 ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
@@ -59,7 +57,6 @@ deck = mapview.build_deck(
     pts,
     None,
     mapview.ENGLAND_VIEW,
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=c.present,
 )
 st.pydeck_chart(

@@ -3,8 +3,6 @@ score against distance from London, the share of variance between regions, and t
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,10 +12,10 @@ from league_atlas.render import mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _charts, _own_areas, _shared
+from league_atlas_ui import charts, session_areas, shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 
 
 @st.cache_data(show_spinner="Bootstrapping the London and South East difference...", max_entries=64)
@@ -31,28 +29,28 @@ def report(
     geography: str,
     area_label: str,
 ) -> disparities.DisparityReport:
-    st_ = _shared.current_store()
+    st_ = shared.current_store()
     v = explorer.league_view(
-        _shared.prepared(version, trust_type, quarter),
+        shared.prepared(version, trust_type, quarter),
         st_.trusts,
         Weights.loads(weights_json),
         financial_override=override,
         segment_method=method,
     )
     return disparities.disparity_report(
-        v, _shared.context_table(version), geography, area_label=area_label
+        v, shared.context_table(version), geography, area_label=area_label
     )
 
 
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 focus_names = (
-    explorer.focus_options(_own_areas.trusts(store), c.focus.level) if c.focus.code else {}
+    explorer.focus_options(session_areas.trusts(store), c.focus.level) if c.focus.code else {}
 )
 where = focus_names.get(c.focus.code, "")
 
 st.title(f"Regional disparities: {type_label}, {c.quarter}")
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 st.write(
     "How the league table differs between places. Average score runs from 1 (best) to 4 "
     "(worst), so a lower mean is better; rank change is positive when trusts move up under the "
@@ -61,7 +59,7 @@ st.write(
 )
 
 # The geography registry: the store's layers and this session's own, keyed by trust field.
-layer_specs = {s.trust_field: s for s in _own_areas.all_layers(store).values()}
+layer_specs = {s.trust_field: s for s in session_areas.all_layers(store).values()}
 geo_labels = {k: s.area_name for k, s in layer_specs.items()}
 col1, col2 = st.columns(2)
 geography = col1.selectbox(
@@ -76,10 +74,10 @@ measure = col2.selectbox(
     bind="query-params",
 )
 
-if geography in _own_areas.session_layers():
+if geography in session_areas.session_layers():
     # A visitor's own layer: computed for this session only, never in the shared cache.
     rep = disparities.disparity_report(
-        view, _shared.context_table(version), geography, area_label=geo_labels[geography]
+        view, shared.context_table(version), geography, area_label=geo_labels[geography]
     )
 else:
     rep = report(
@@ -98,16 +96,16 @@ code_col = f"{geography}_code"
 # ------------------------------------------------------------------ map
 layer = layer_specs[geography].id
 stat = disparities.area_stat(table, measure)
-if layer in _own_areas.all_layers(store):
-    gdf = _own_areas.boundary(version, layer)
+if layer in session_areas.all_layers(store):
+    gdf = session_areas.boundary(version, layer)
     counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
     polygons = mapview.boundary_geojson(gdf, stat, counts)
 else:
     polygons = None
 focus_outline = None
 bounds = None
-if c.focus.code and c.focus.layer in _own_areas.all_layers(store):
-    fg = _own_areas.boundary(version, c.focus.layer)
+if c.focus.code and c.focus.layer in session_areas.all_layers(store):
+    fg = session_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -133,7 +131,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
         focus_outline=focus_outline,
     ),
@@ -244,7 +241,7 @@ else:
 st.header("Score against distance from central London")
 dist = rep.distance
 if dist is None:
-    ctx_missing = _shared.context_table(version) is None
+    ctx_missing = shared.context_table(version) is None
     if ctx_missing:
         st.info(
             "No context proxies in this store, so distance to London is not available. "
@@ -257,7 +254,7 @@ if dist is None:
 else:
     line = rep.distance_line
     joined = disparities.with_context(
-        view, _shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
+        view, shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
     ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
     joined["in_focus"] = (
         joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
@@ -265,7 +262,7 @@ else:
         else False
     )
     x_title = "Distance to central London (km)"
-    chart = _charts.score_scatter_with_fit(
+    chart = charts.score_scatter_with_fit(
         joined,
         line,
         x=disparities.DISTANCE_PROXY,

@@ -18,7 +18,7 @@ from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _own_areas, _shared
+from league_atlas_ui import session_areas, shared
 
 
 def _view_key(c, version: str | None) -> tuple:
@@ -32,7 +32,7 @@ def _view_key(c, version: str | None) -> tuple:
         c.segment_method,
         c.focus.level,
         c.focus.code,
-        _own_areas.fingerprint(),  # a visitor's own layers never share a cached export
+        session_areas.fingerprint(),  # a visitor's own layers never share a cached export
     )
 
 
@@ -64,7 +64,9 @@ def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store,
     c = _c
     stamp = _stamp(key, where, _prep, _store, c)
     layer = c.focus.layer
-    areas = _own_areas.boundary(key[0], layer) if layer in _own_areas.all_layers(_store) else None
+    areas = (
+        session_areas.boundary(key[0], layer) if layer in session_areas.all_layers(_store) else None
+    )
     shown = explorer.in_focus(_view, c.focus)
     others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
     from league_atlas.render import static_map
@@ -134,7 +136,7 @@ def export_panel(
     focus), `table` the table as shown (display labels, display order), `key` unique per page.
     """
     c = controls
-    vkey = _view_key(c, _shared.store_version())
+    vkey = _view_key(c, shared.store_version())
     official = c.weights.is_official_for(prep) and not exports.method_changes(
         financial_override=c.financial_override, segment_method=c.segment_method
     )

@@ -1,7 +1,7 @@
 """Your own areas: load a boundary file for this browser session, as `add-boundaries` would add it.
 
 The file is checked and joined to the trusts with the same code as the command line, but is held in
-this session only (pages/_own_areas.py): other visitors never see it and the store is not touched.
+this session only (pages/session_areas.py): other visitors never see it and the store is not touched.
 Publishing a layer for everyone is the operator's job, with `add-boundaries` on the server.
 """
 
@@ -15,12 +15,12 @@ import streamlit as st
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.io import boundary_files
 from league_atlas.places import own_areas
-from pages import _own_areas, _shared
+from league_atlas_ui import session_areas, shared
 
 CLI = "python -m league_atlas add-boundaries FILE --id ID --name NAME [--code-column C] [--name-column N] [--layer L] [--crs EPSG:27700]"
 TYPES = ["zip", "shp", "shx", "dbf", "prj", "cpg", "gpkg", "geojson", "json"]
 
-store, _ = _shared.page_context()
+store, _ = shared.page_context()
 st.title("Your own areas")
 st.write(
     "Load the areas you work in (places, PCN groupings, a collaborative's footprint) from a "
@@ -45,7 +45,7 @@ if done:
         "menu or the sidebar's Focus menu.",
         icon=":material/check_circle:",
     )
-    st.page_link("pages/map.py", label="Open the map", icon=":material/map:")
+    st.page_link("pages/explore/map.py", label="Open the map", icon=":material/map:")
 
 ups = st.file_uploader(
     "Boundary file(s)",
@@ -87,7 +87,7 @@ if st.button(
             layer=gpkg_layer.strip() or None,
             crs=crs.strip() or None,
         )
-        own_areas.check_layer_id(lid, _own_areas.all_layers(store), "Short id")
+        own_areas.check_layer_id(lid, session_areas.all_layers(store), "Short id")
         area = own_areas.area_layer(
             read,
             lid,
@@ -101,15 +101,15 @@ if st.button(
         st.error("This file was not loaded. The problem:", icon=":material/error:")
         st.code(str(exc), language=None, wrap_lines=True)
     else:
-        _own_areas.keep(area, joins, join_lines, store.path.name)
+        session_areas.keep(area, joins, join_lines, store.path.name)
         st.session_state["_own_done"] = {"areas": len(area.areas), "name": area.spec.display_name}
         st.rerun()
 
-mine = _own_areas.session_layers()
+mine = session_areas.session_layers()
 if mine:
     st.header("Loaded in this session")
     for lid, spec in mine.items():
-        item = _own_areas.details(lid) or {}
+        item = session_areas.details(lid) or {}
         with st.container(border=True):
             st.markdown(f"**{spec.display_name}** (`{lid}`): {spec.expected_count} areas")
             for line in item.get("notes", []) + item.get("join", []):
@@ -117,7 +117,7 @@ if mine:
             st.button(
                 "Remove from this session",
                 key=f"own_drop_{lid}",
-                on_click=_own_areas.drop,
+                on_click=session_areas.drop,
                 args=(lid,),
                 icon=":material/delete:",
             )
