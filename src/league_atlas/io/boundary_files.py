@@ -11,7 +11,6 @@ with paths outside its folder or bigger unpacked than `max_unzipped_bytes`, more
 
 from __future__ import annotations
 
-import os
 import stat
 import tempfile
 import zipfile
@@ -23,13 +22,12 @@ import numpy as np
 import pyogrio
 import pyproj
 
+from league_atlas import config
 from league_atlas.errors import InputError
 
 WGS84 = "EPSG:4326"
-MAX_FEATURES_ENV = "LEAGUE_ATLAS_MAX_BOUNDARY_FEATURES"
-MAX_UNZIPPED_ENV = "LEAGUE_ATLAS_MAX_UNZIPPED_MB"
-DEFAULT_MAX_FEATURES = 5_000
-DEFAULT_MAX_UNZIPPED_MB = 200
+MAX_FEATURES_ENV = config.MAX_BOUNDARY_FEATURES_ENV
+MAX_UNZIPPED_ENV = config.MAX_UNZIPPED_MB_ENV
 MAX_ZIP_MEMBERS = 200
 VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
 READABLE_SUFFIXES = (*VECTOR_SUFFIXES, ".zip")
@@ -44,13 +42,13 @@ FORMATS = {
 
 
 def max_features() -> int:
-    """The most features one boundary layer may have (a PCN map has hundreds, not millions)."""
-    return int(os.environ.get(MAX_FEATURES_ENV, DEFAULT_MAX_FEATURES))
+    """The most features one boundary layer may have (a setting, see config)."""
+    return config.max_boundary_features()
 
 
 def max_unzipped_bytes() -> int:
-    """The most bytes a zipped boundary file may unpack to."""
-    return int(float(os.environ.get(MAX_UNZIPPED_ENV, DEFAULT_MAX_UNZIPPED_MB)) * 1024 * 1024)
+    """The most bytes a zipped boundary file may unpack to (a setting, see config)."""
+    return config.max_unzipped_bytes()
 
 
 @dataclass
