@@ -89,6 +89,10 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def test_own_areas_are_private_to_the_session(server, browser, page, halves_zip, artifacts_dir):
+    # The server's very first run of a page URL answers "Page not found" until app.py has run
+    # st.navigation once (a fresh server, as when this test runs alone): open the app first.
+    page.goto(server + "/")
+    wait_for_app(page)
     page.goto(server + "/boundaries")
     wait_for_app(page)
     page.locator(

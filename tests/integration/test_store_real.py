@@ -54,6 +54,7 @@ def test_trusts_command_on_real_store(real_store_dir):
     with redirect_stdout(buf):
         assert main.main(["trusts", "--format", "csv", "--data-dir", str(real_store_dir)]) == 0
     df = pd.read_csv(io.StringIO(buf.getvalue()))
-    assert list(df.columns) == TRUST_COLUMNS
+    areas = [f"{f}_{part}" for f in ("sicbl23", "utla23", "cauth23") for part in ("code", "name")]
+    assert list(df.columns) == TRUST_COLUMNS + areas  # every other layer's area too
     assert df["located_by"].notna().all()
     assert df["lat"].between(49.8, 55.9).all() and df["lon"].between(-6.5, 1.8).all()
