@@ -46,6 +46,7 @@ NAVIGATION = {
     "About": [
         ("pages/about/about.py", "About and method", "info", "about"),
         ("pages/about/upload.py", "Add a release", "upload_file", "upload"),
+        ("pages/about/boundaries.py", "Your own areas", "polyline", "boundaries"),
     ],
 }
 pages = {

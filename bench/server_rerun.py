@@ -88,14 +88,11 @@ def map_bytes_by_layer(server: Server, data_dir) -> list[dict]:
     moves to a new value; the deck.gl element of that rerun is what a user's browser receives.
     """
     from league_atlas.store import reader
-    from league_atlas.views import presentation as ui
 
-    ids = reader.open_store(data_dir).boundary_ids()
+    layers = reader.open_store(data_dir).layers()
     move = fresh_states(domain_labels(data_dir), 1)[0]
     out = []
-    for layer_id, label in ui.BOUNDARY_LAYERS.items():
-        if layer_id not in ids:
-            continue
+    for layer_id, label in ((k, s.display_name) for k, s in layers.items()):
         r = asyncio.run(_layer_bytes(server.url, {"layer": label}, move))
         moved = r["moved"]
         out.append(

@@ -13,7 +13,7 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.render import mapview
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from league_atlas_ui import charts, shared
+from league_atlas_ui import charts, session_areas, shared
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
@@ -93,8 +93,8 @@ st.markdown(
 )
 points = adjustment.value_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
 bounds = None
-if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = shared.boundary(version, c.focus.layer)
+if c.focus.code and c.focus.layer in session_areas.all_layers(store):
+    fg = session_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)

@@ -12,7 +12,7 @@ from league_atlas.render import mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from league_atlas_ui import charts, shared
+from league_atlas_ui import charts, session_areas, shared
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
@@ -27,6 +27,7 @@ def report(
     override: bool,
     method: str,
     geography: str,
+    area_label: str,
 ) -> disparities.DisparityReport:
     st_ = shared.current_store()
     v = explorer.league_view(
@@ -36,11 +37,15 @@ def report(
         financial_override=override,
         segment_method=method,
     )
-    return disparities.disparity_report(v, shared.context_table(version), geography)
+    return disparities.disparity_report(
+        v, shared.context_table(version), geography, area_label=area_label
+    )
 
 
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
-focus_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
+focus_names = (
+    explorer.focus_options(session_areas.trusts(store), c.focus.level) if c.focus.code else {}
+)
 where = focus_names.get(c.focus.code, "")
 
 st.title(f"Regional disparities: {type_label}, {c.quarter}")
@@ -53,7 +58,9 @@ st.write(
     + (f" (highlighted: {where})." if where else ".")
 )
 
-geo_labels = {k: v[2] for k, v in disparities.GEOGRAPHIES.items()}
+# The geography registry: the store's layers and this session's own, keyed by trust field.
+layer_specs = {s.trust_field: s for s in session_areas.all_layers(store).values()}
+geo_labels = {k: s.area_name for k, s in layer_specs.items()}
 col1, col2 = st.columns(2)
 geography = col1.selectbox(
     "Areas", list(geo_labels), format_func=geo_labels.get, key="rgeo", bind="query-params"
@@ -67,31 +74,38 @@ measure = col2.selectbox(
     bind="query-params",
 )
 
-rep = report(
-    version,
-    c.trust_type,
-    c.quarter,
-    c.weights.to_json(),
-    c.financial_override,
-    c.segment_method,
-    geography,
-)
+if geography in session_areas.session_layers():
+    # A visitor's own layer: computed for this session only, never in the shared cache.
+    rep = disparities.disparity_report(
+        view, shared.context_table(version), geography, area_label=geo_labels[geography]
+    )
+else:
+    rep = report(
+        version,
+        c.trust_type,
+        c.quarter,
+        c.weights.to_json(),
+        c.financial_override,
+        c.segment_method,
+        geography,
+        geo_labels[geography],
+    )
 table = rep.table
-code_col = disparities.GEOGRAPHIES[geography][0]
+code_col = f"{geography}_code"
 
 # ------------------------------------------------------------------ map
-layer = {"region": "nhs_region"}.get(geography, geography)
+layer = layer_specs[geography].id
 stat = disparities.area_stat(table, measure)
-if layer in store.boundary_ids():
-    gdf = shared.boundary(version, layer)
+if layer in session_areas.all_layers(store):
+    gdf = session_areas.boundary(version, layer)
     counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
     polygons = mapview.boundary_geojson(gdf, stat, counts)
 else:
     polygons = None
 focus_outline = None
 bounds = None
-if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = shared.boundary(version, c.focus.layer)
+if c.focus.code and c.focus.layer in session_areas.all_layers(store):
+    fg = session_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)

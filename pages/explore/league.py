@@ -9,14 +9,14 @@ import streamlit as st
 
 from league_atlas.views import explorer, exports, likely_ranges
 from league_atlas.views import presentation as ui
-from league_atlas_ui import search_box, shared
+from league_atlas_ui import search_box, session_areas, shared
 from league_atlas_ui.export_panel import export_panel
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
 view = explorer.in_focus(view, c.focus)
 where = (
-    explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")
+    explorer.focus_options(session_areas.trusts(store), c.focus.level).get(c.focus.code, "England")
     if c.focus.code
     else "England"
 )

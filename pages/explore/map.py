@@ -7,13 +7,15 @@ import streamlit as st
 from league_atlas.render import mapview
 from league_atlas.views import explorer, exports, likely_ranges, narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui import shared
+from league_atlas_ui import session_areas, shared
 from league_atlas_ui.export_panel import export_panel
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
-area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
+area_names = (
+    explorer.focus_options(session_areas.trusts(store), c.focus.level) if c.focus.code else {}
+)
 where = area_names.get(c.focus.code, "England")
 
 if c.present:
@@ -58,7 +60,8 @@ if shown.empty:
         f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
     )
 
-layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
+layer_specs = session_areas.all_layers(store)  # the geography registry: store's and session's
+layers = {k: spec.display_name for k, spec in layer_specs.items()}
 col1, col2, col3 = st.columns([2, 3, 1])
 layer = col1.selectbox(
     "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
@@ -74,13 +77,8 @@ labels = col3.checkbox(
     "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
 )
 
-gdf = shared.boundary(version, layer)
-code_col = {
-    "nhs_region": "region_code",
-    "icb23": "icb23_code",
-    "icb26": "icb26_code",
-    "lad": "lad_code",
-}[layer]
+gdf = session_areas.boundary(version, layer)
+code_col = f"{layer_specs[layer].trust_field}_code"
 stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
 polygons = mapview.boundary_geojson(gdf, stat, counts)
@@ -88,7 +86,7 @@ polygons = mapview.boundary_geojson(gdf, stat, counts)
 focus_outline = None
 bounds = None
 if c.focus.code:
-    fg = shared.boundary(version, c.focus.layer)
+    fg = session_areas.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -170,6 +168,11 @@ if c.trust and c.trust in set(view["trust_code"]):
 st.header("Table behind the map")
 # The same table the exports carry (and `python -m league_atlas export csv` writes).
 table = exports.board_table(shown)
+area_col = f"{layer_specs[layer].trust_field}_name"
+area_label = layer_specs[layer].area_name
+if area_col in shown and area_label not in table:
+    # The chosen boundary layer's area name (a visitor's own areas too), before "On map".
+    table.insert(len(table.columns) - 1, area_label, shown.sort_values("rank")[area_col].to_numpy())
 st.dataframe(
     table,
     hide_index=True,

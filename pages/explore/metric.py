@@ -8,7 +8,7 @@ import streamlit as st
 from league_atlas.render import mapview
 from league_atlas.views import explorer, metric_catalogue
 from league_atlas.views import presentation as ui
-from league_atlas_ui import shared
+from league_atlas_ui import session_areas, shared
 
 store, c = shared.page_context()
 version = shared.store_version()
@@ -31,9 +31,8 @@ metric_id = st.selectbox(
 )
 info = dic.set_index("metric_id").loc[metric_id]
 ranking = metric_catalogue.metric_ranking(store.metrics, c.trust_type, c.quarter, metric_id)
-places = store.trusts[
-    ["trust_code", "lat", "lon", "region_code", "region_name", "icb23_code", "icb26_code"]
-]
+trusts = session_areas.trusts(store)
+places = trusts[explorer.place_columns(trusts)]
 ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
 

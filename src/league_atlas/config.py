@@ -44,6 +44,21 @@ def layers_file() -> Path | None:
     return Path(value) if value else None
 
 
+MAX_BOUNDARY_FEATURES_ENV = "LEAGUE_ATLAS_MAX_BOUNDARY_FEATURES"
+MAX_UNZIPPED_MB_ENV = "LEAGUE_ATLAS_MAX_UNZIPPED_MB"
+
+
+def max_boundary_features() -> int:
+    """Most features a boundary file may have (`LEAGUE_ATLAS_MAX_BOUNDARY_FEATURES`, 5,000): a
+    PCN map has hundreds, so more is a wrong file or an attempt to make the server draw forever."""
+    return int(os.environ.get(MAX_BOUNDARY_FEATURES_ENV, "") or 5_000)
+
+
+def max_unzipped_bytes() -> int:
+    """Most bytes a zipped boundary file may unpack to (`LEAGUE_ATLAS_MAX_UNZIPPED_MB`, 200)."""
+    return int(float(os.environ.get(MAX_UNZIPPED_MB_ENV, "") or 200) * 1024 * 1024)
+
+
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--data-dir`, else `$LEAGUE_ATLAS_DATA_DIR`, else `data/` in the project."""
     if explicit:

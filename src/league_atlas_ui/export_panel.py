@@ -17,7 +17,7 @@ from league_atlas.render import board_pack
 from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import exports
-from league_atlas_ui import shared
+from league_atlas_ui import session_areas, shared
 
 
 def _view_key(c, version: str | None) -> tuple:
@@ -31,6 +31,7 @@ def _view_key(c, version: str | None) -> tuple:
         c.segment_method,
         c.focus.level,
         c.focus.code,
+        session_areas.fingerprint(),  # a visitor's own layers never share a cached export
     )
 
 
@@ -39,7 +40,9 @@ def _pack(view, prep, c, store, table) -> board_pack.BoardPack:
     writes (the app only hands over what it already holds, cached)."""
     layer = c.focus.layer
     areas = (
-        shared.boundary(shared.store_version(), layer) if layer in store.boundary_ids() else None
+        session_areas.boundary(shared.store_version(), layer)
+        if layer in session_areas.all_layers(store)
+        else None
     )
     return board_pack.board_pack(
         store,

@@ -23,6 +23,7 @@ from league_atlas.store import overlay, reader
 from league_atlas.views import explorer, status
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box
+from league_atlas_ui import session_areas as _own_areas
 
 # ------------------------------------------------------------------ data, cached once per store version
 
@@ -115,7 +116,7 @@ def current_view(c: Controls) -> tuple[str, preparation.Prepared, pd.DataFrame]:
     prep = prepared(version, c.trust_type, c.quarter)
     view = explorer.league_view(
         prep,
-        current_store().trusts,
+        _own_areas.trusts(current_store()),
         c.weights,
         financial_override=c.financial_override,
         segment_method=c.segment_method,
@@ -364,24 +365,29 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
     )
     prep = prepared(version, trust_type, quarter)
 
-    levels = list(explorer.FOCUS_LEVELS)
-    valid["level"] = set(explorer.FOCUS_LEVELS.values())
+    # Focus levels come from the geography registry: the store's layers and this session's own.
+    layers = _own_areas.all_layers(st_)
+    focus_levels = explorer.focus_levels(layers)
+    levels = list(focus_levels)
+    valid["level"] = set(focus_levels.values())
     level = sb.selectbox(
-        "Focus", levels, key="level", bind="query-params", format_func=explorer.FOCUS_LEVELS.get
+        "Focus", levels, key="level", bind="query-params", format_func=focus_levels.get
     )
     code = ""
-    if level != "england":
-        opts = explorer.focus_options(st_.trusts[st_.trusts["trust_type"] == trust_type], level)
+    if level != explorer.ENGLAND:
+        all_trusts = _own_areas.trusts(st_)
+        opts = explorer.focus_options(all_trusts[all_trusts["trust_type"] == trust_type], level)
         valid["area"] = set(opts.values())
         if opts:
             code = sb.selectbox(
-                explorer.FOCUS_LEVELS[level],
+                focus_levels[level],
                 list(opts),
                 key="area",
                 bind="query-params",
                 format_func=opts.get,
             )
-    focus = explorer.Focus(level, code or "")
+    layer_of = {s.trust_field: s.id for s in layers.values()}
+    focus = explorer.Focus(level, code or "", layer_of.get(level, ""))
 
     codes = list(prep.trust_codes)
     names = dict(zip(prep.trusts["trust_code"], prep.trusts["trust_name"], strict=True))

@@ -19,9 +19,15 @@ def test_real_store_is_complete(real_store_dir):
     acute = st.trusts[st.trusts["trust_type"] == "acute"]
     assert len(acute) == 134
     assert int(locate.fully_joined(acute).sum()) >= 130
-    assert st.boundary_ids() == ["icb23", "icb26", "lad", "nhs_region"]
+    assert st.boundary_ids() == sorted(
+        ["icb23", "icb26", "lad", "nhs_region", "sicbl23", "utla23", "cauth23"]
+    )
     counts = st.manifest["counts"]["boundary_layers"]
-    assert counts == {"icb23": 42, "icb26": 36, "nhs_region": 7, "lad": 296}
+    assert counts == {
+        **{"icb23": 42, "icb26": 36, "nhs_region": 7, "lad": 296},
+        **{"sicbl23": 106, "utla23": 153, "cauth23": 10},
+    }
+    assert list(st.layers())[0] == "nhs_region"  # registry order: the map's default first
     assert st.quarters("acute") == ["Q1 2025/26"]
     # Region codes are the 2024 boundary codes (East of England E40000013, North West E40000014).
     assert set(acute["region_code"]) == {
@@ -48,6 +54,7 @@ def test_trusts_command_on_real_store(real_store_dir):
     with redirect_stdout(buf):
         assert main.main(["trusts", "--format", "csv", "--data-dir", str(real_store_dir)]) == 0
     df = pd.read_csv(io.StringIO(buf.getvalue()))
-    assert list(df.columns) == TRUST_COLUMNS
+    areas = [f"{f}_{part}" for f in ("sicbl23", "utla23", "cauth23") for part in ("code", "name")]
+    assert list(df.columns) == TRUST_COLUMNS + areas  # every other layer's area too
     assert df["located_by"].notna().all()
     assert df["lat"].between(49.8, 55.9).all() and df["lon"].between(-6.5, 1.8).all()

@@ -15,18 +15,28 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 LOOKUP = FIXTURES / "datadir/raw/lookup_sicbl23/lookup_sicbl23_icb23_nhser23_apr2023.csv"
 
 
-def test_committed_layers_define_the_four_layers_with_expected_counts():
+def test_committed_layers_define_the_seven_layers_with_expected_counts():
     specs = registry.load_layers_spec()
     assert {k: s.expected_count for k, s in specs.items()} == {
         "icb23": 42,
         "icb26": 36,
         "nhs_region": 7,
         "lad": 296,
+        "sicbl23": 106,
+        "utla23": 153,
+        "cauth23": 10,
     }
     assert specs["icb23"].source == "icb_2023"
     assert specs["icb26"].code_column == "ICB26CD"
     assert specs["lad"].code_prefix == "E"
-    assert {s.trust_field for s in specs.values()} == {"region", "icb23", "icb26", "lad"}
+    assert {s.trust_field for s in specs.values()} == {
+        *("region", "icb23", "icb26", "lad", "sicbl23", "utla23", "cauth23")
+    }
+    # One label per layer and one per area, used by every menu (the old labels, so links still work).
+    assert specs["nhs_region"].display_name == "NHS regions"
+    assert specs["nhs_region"].area_name == "NHS region"
+    assert specs["icb23"].area_name == "ICB (April 2023 boundaries)"
+    assert specs["cauth23"].nearest_max_m == 500
     assert specs["icb23"].valid_on(dt.date(2025, 6, 30))
     assert not specs["icb23"].valid_on(dt.date(2026, 4, 1))
     assert specs["icb26"].valid_on(dt.date(2026, 4, 1))

@@ -23,12 +23,8 @@ from scipy import stats
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.views import presentation as ui
 
-# geography -> (code column, name column, what the area is called)
-GEOGRAPHIES: dict[str, tuple[str, str, str]] = {
-    "region": ("region_code", "region_name", "NHS region"),
-    "icb23": ("icb23_code", "icb23_name", "ICB (April 2023 boundaries)"),
-    "icb26": ("icb26_code", "icb26_name", "ICB (April 2026 boundaries)"),
-}
+# A geography is a boundary layer's trust field (places.registry: geo/layers.toml and layers added
+# with add-boundaries): the view's <field>_code and <field>_name columns group the trusts.
 NOT_LOCATED = "Not located"
 SCORE = "average_score"
 SEGMENTS = (1, 2, 3, 4)
@@ -83,10 +79,24 @@ def _check_view(view: pd.DataFrame, columns: list[str]) -> None:
         )
 
 
-def _geography(geography: str) -> tuple[str, str, str]:
-    if geography not in GEOGRAPHIES:
-        raise LeagueAtlasError(f"unknown geography {geography!r}; valid: {', '.join(GEOGRAPHIES)}")
-    return GEOGRAPHIES[geography]
+def geographies(view: pd.DataFrame) -> list[str]:
+    """The geographies a view can be grouped by: every <field>_code with its <field>_name."""
+    return [
+        c.removesuffix("_code")
+        for c in view.columns
+        if c.endswith("_code")
+        and c != "trust_code"
+        and f"{c.removesuffix('_code')}_name" in view.columns
+    ]
+
+
+def _geography(geography: str, view: pd.DataFrame) -> tuple[str, str]:
+    code_col, name_col = f"{geography}_code", f"{geography}_name"
+    if code_col not in view.columns or name_col not in view.columns:
+        raise LeagueAtlasError(
+            f"unknown geography {geography!r}; valid: {', '.join(geographies(view)) or 'none'}"
+        )
+    return code_col, name_col
 
 
 # ---------------------------------------------------------------- per-area table
@@ -96,7 +106,7 @@ def area_summary(view: pd.DataFrame, geography: str = "region") -> pd.DataFrame:
     """One row per area (and a "Not located" row for trusts without one), so `trusts` adds up
     to the trusts in the view. Segment counts use the segment under the current weights; s5_rsp
     counts trusts in the Recovery Support Programme (final segment 5), already counted in s1-s4."""
-    code_col, name_col, _ = _geography(geography)
+    code_col, name_col = _geography(geography, view)
     _check_view(view, [code_col, name_col, SCORE, "segment", "rank_change"])
     v = view.copy()
     located = v[code_col].notna() & (v[code_col].astype("string").str.strip() != "")
@@ -318,7 +328,7 @@ def variance_share(values, groups) -> VarianceShare:
 
 def region_variance_share(view: pd.DataFrame, geography: str = "region") -> VarianceShare:
     """Eta squared of the average score between the areas of a geography (located trusts only)."""
-    code_col, _, _ = _geography(geography)
+    code_col, _ = _geography(geography, view)
     _check_view(view, [code_col, SCORE])
     return variance_share(view[SCORE].to_numpy(dtype=float), view[code_col].to_numpy(object))
 
@@ -532,6 +542,7 @@ class DisparityReport:
     distance: Correlation | None
     distance_line: LineFit | None
     notes: tuple[str, ...]
+    area_label: str = ""  # what one area is called (the layer's area_label)
 
     def summary(self) -> pd.DataFrame:
         """The headline figures as rows: figure, value, ci_low, ci_high, n, method."""
@@ -552,7 +563,7 @@ class DisparityReport:
         if v is not None:
             rows.append(
                 {
-                    "figure": f"share of score variance between areas ({GEOGRAPHIES[self.geography][2]}), eta squared",
+                    "figure": f"share of score variance between areas ({self.area_label or self.geography}), eta squared",
                     "value": v.share,
                     "ci_low": np.nan,
                     "ci_high": np.nan,
@@ -625,6 +636,7 @@ def disparity_report(
     method: str = BOOTSTRAP_METHOD,
     seed: int = SEED,
     confidence: float = CONFIDENCE,
+    area_label: str = "",
 ) -> DisparityReport:
     """The area table and the headline figures; a figure that cannot be computed on this view
     (too few trusts, no context table) is left out with a note saying why."""
@@ -666,7 +678,7 @@ def disparity_report(
             line = fit_line(joined[DISTANCE_PROXY], joined[SCORE], confidence=confidence)
         except LeagueAtlasError as exc:
             notes.append(f"distance correlation not computed: {exc}")
-    return DisparityReport(geography, table, diff, var, dist, line, tuple(notes))
+    return DisparityReport(geography, table, diff, var, dist, line, tuple(notes), area_label)
 
 
 # ---------------------------------------------------------------- choropleth of the area table

@@ -1,6 +1,6 @@
 """`regions`: regional disparities of one trust type and quarter, optionally re-weighted.
 
-stdout: one row per area (NHS region by default, or ICB on 2023 or 2026 boundaries) with the
+stdout: one row per area (NHS region by default, or any boundary layer: --geography ID) with the
 number of trusts, the segment mix, mean / median / SD of the average score and the mean rank
 change under the weights; trusts with no area are counted in a "Not located" row, so `trusts`
 adds up to the trusts in the release. stderr: the headline figures as sentences (London and South
@@ -17,6 +17,7 @@ import sys
 from league_atlas import config
 from league_atlas.analysis import disparities
 from league_atlas.cli._common import add_data_dir, add_format, add_method_options, emit, load_store
+from league_atlas.places import registry
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.scoring import preparation
 from league_atlas.scoring.weights import Weights
@@ -40,9 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--geography",
-        choices=list(disparities.GEOGRAPHIES),
         default="region",
-        help="areas: NHS region (default), ICB on April 2023 (icb23) or April 2026 (icb26) boundaries",
+        metavar="ID",
+        help="areas: any boundary layer of the store, by trust field or layer id: region (NHS "
+        "region, default), icb23, icb26, lad, sicbl23, utla23, cauth23, or one added with "
+        "add-boundaries",
     )
     p.add_argument(
         "--summary",
@@ -72,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: --n-resamples needs at least 100", file=sys.stderr)
         return 2
     store = load_store(config.data_dir(args.data_dir))
+    layer = registry.resolve_geography(args.geography, store.layers())
     prepared = preparation.prepare(store.metrics, args.trust_type, args.quarter)
     weights = Weights.from_json(args.weights).validate(prepared) if args.weights else None
     view = explorer.league_view(
@@ -84,9 +88,10 @@ def run(args: argparse.Namespace) -> int:
     report = disparities.disparity_report(
         view,
         store.context_table(),
-        args.geography,
+        layer.trust_field,
         n_resamples=args.n_resamples,
         seed=args.seed,
+        area_label=layer.area_name,
     )
     scenario = (
         "official weights"
@@ -95,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"{prepared.label}: {len(view)} trusts in {len(report.table)} rows "
-        f"({disparities.GEOGRAPHIES[args.geography][2]}), {scenario}",
+        f"({layer.area_name}), {scenario}",
         file=sys.stderr,
     )
     for line in report.lines():

@@ -6,6 +6,7 @@ import argparse
 
 from league_atlas import config
 from league_atlas.cli._common import add_data_dir, add_format, emit
+from league_atlas.places import locate
 from league_atlas.schema import TRUST_COLUMNS
 from league_atlas.store import reader
 
@@ -24,6 +25,13 @@ def run(args: argparse.Namespace) -> int:
         list(trusts.columns)
         if args.all_columns
         else [c for c in TRUST_COLUMNS if c in trusts.columns]
+        # ... and the area of every other boundary layer (sub-ICB, upper-tier LA, added layers).
+        + [
+            f"{f}_{part}"
+            for f in locate.area_fields(trusts)
+            for part in ("code", "name")
+            if f"{f}_code" not in TRUST_COLUMNS
+        ]
     )
     emit(trusts[cols].sort_values("trust_code"), args.format)
     return 0

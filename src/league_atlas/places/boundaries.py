@@ -16,7 +16,7 @@ import geopandas as gpd
 import shapely
 
 from league_atlas.errors import InputError
-from league_atlas.io import atomic
+from league_atlas.io import atomic, boundary_files
 from league_atlas.io.sources import raw_file
 from league_atlas.places import registry
 from league_atlas.places.registry import LayerSpec
@@ -107,7 +107,16 @@ def check_layer(gdf: gpd.GeoDataFrame, spec: LayerSpec, where: str) -> gpd.GeoDa
 
 
 def load_layer(data_dir: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """Read one layer's fetched source file (DATA_DIR/raw/<source>/...) and check it."""
+    """Read one layer's fetched source file (DATA_DIR/raw/<source>/...) and check it.
+
+    The source may be GeoJSON, a shapefile (the catalogue lists the .shp first, then its sidecars),
+    a zip holding one, or a GeoPackage (`layer` in the spec); any declared CRS is reprojected.
+    Layers added with add-boundaries are read from DATA_DIR/raw/boundaries/.
+    """
+    if spec.origin == "added":
+        from league_atlas.places import own_areas
+
+        return own_areas.load_added(data_dir, spec)
     path = raw_file(data_dir, spec.source)
     if not path.is_file():
         raise InputError(
@@ -115,11 +124,8 @@ def load_layer(data_dir: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
             f"boundary file for layer {spec.id} not found",
             expected="fetched source (run `python -m league_atlas fetch`)",
         )
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise InputError(str(path), f"cannot read as a vector file: {exc}") from None
-    return check_layer(gdf, spec, str(path))
+    read = boundary_files.read_boundary_file(path, layer=spec.layer or None, crs=spec.crs or None)
+    return check_layer(read.frame, spec, read.where)
 
 
 def load_layers(
@@ -172,10 +178,16 @@ def web_layers(
 ) -> dict[str, gpd.GeoDataFrame]:
     """Each layer simplified with the tolerance and precision its spec in geo/layers.toml gives."""
     specs = specs if specs is not None else registry.load_layers_spec()
-    return {
-        layer_id: simplify_for_web(gdf, specs[layer_id].tolerance_m, specs[layer_id].precision_deg)
-        for layer_id, gdf in layers.items()
-    }
+    out = {}
+    for layer_id, gdf in layers.items():
+        spec = specs[layer_id]
+        if spec.origin != "official":
+            from league_atlas.places import own_areas  # users' areas need not be a coverage
+
+            out[layer_id] = own_areas.simplify(gdf, spec.tolerance_m)
+        else:
+            out[layer_id] = simplify_for_web(gdf, spec.tolerance_m, spec.precision_deg)
+    return out
 
 
 def layer_path(folder: Path, layer_id: str) -> Path:

@@ -364,20 +364,23 @@ def locate_trusts(
 
 def _field_layers(
     layers: dict[str, gpd.GeoDataFrame], specs: dict[str, LayerSpec]
-) -> dict[str, tuple[str, gpd.GeoDataFrame]]:
+) -> dict[str, tuple[LayerSpec, gpd.GeoDataFrame]]:
+    """trust field -> (spec, layer): the four core fields first (required), then every other layer
+    of the registry (sub-ICB, upper-tier LA, combined authority, layers added by users)."""
     out = {}
-    for field in JOIN_FIELDS:
-        spec = registry.layer_for_field(field, specs)
+    wanted = [registry.layer_for_field(field, specs) for field in JOIN_FIELDS]
+    wanted += [s for s in specs.values() if s.trust_field not in JOIN_FIELDS]
+    for spec in wanted:
         if spec.id not in layers:
             raise LeagueAtlasError(
-                f"build_places needs boundary layer {spec.id!r} (trust_field {field}); "
+                f"build_places needs boundary layer {spec.id!r} (trust_field {spec.trust_field}); "
                 f"given: {', '.join(layers) or 'none'}"
             )
         gdf = layers[spec.id]
         missing = [c for c in ("code", "name", "geometry") if c not in gdf.columns]
         if missing or gdf.crs is None:
             raise LeagueAtlasError(f"layer {spec.id} needs code, name, geometry and a CRS")
-        out[field] = (spec.id, gdf)
+        out[spec.trust_field] = (spec, gdf)
     return out
 
 
@@ -387,22 +390,28 @@ def join_points(
     *,
     nearest_max_m: float,
 ) -> pd.DataFrame:
-    """For each point (index kept): code, name, how ('within' | 'nearest' | ''), distance_m.
+    """For each point (index kept): code, name, how ('within' | 'nearest' | ''), distance_m, also.
 
-    A point within two (overlapping) polygons keeps the lowest code. A point within none (off a
+    A point within two (overlapping) polygons keeps the lowest code (the stated rule); `also`
+    lists the other codes it lies in, so the overlap is reported, never hidden. A point within none (off a
     generalised coastline, or exactly on a border) takes the nearest polygon, measured on the
     National Grid, if it is within `nearest_max_m`; otherwise code is missing and
     nearest_code/nearest_name say what was too far away.
     """
-    cols = ["code", "name", "how", "distance_m", "nearest_code", "nearest_name"]
+    cols = ["code", "name", "how", "distance_m", "nearest_code", "nearest_name", "also"]
     out = pd.DataFrame(index=points.index, columns=cols, dtype=object)
     out["how"] = ""
+    out["also"] = ""
     out["distance_m"] = np.nan
     if points.empty:
         return out
     shapes = layer[["code", "name", "geometry"]]
     hit = gpd.sjoin(points[["geometry"]].to_crs(layer.crs), shapes, how="inner", predicate="within")
-    hit = hit.sort_values("code")
+    hit = hit.sort_values("code", kind="stable")
+    extra = hit[hit.index.duplicated()]
+    if len(extra):
+        others = extra.groupby(level=0)["code"].agg(lambda c: ";".join(c))
+        out.loc[others.index, "also"] = others
     hit = hit[~hit.index.duplicated()]
     out.loc[hit.index, "code"] = hit["code"]
     out.loc[hit.index, "name"] = hit["name"]
@@ -592,12 +601,14 @@ def build_places(
         crs=WGS84,
     )
     join_notes: dict[int, list[str]] = {i: [] for i in table.index}
-    for field, (layer_id, gdf) in field_layers.items():
+    for field, (spec, gdf) in field_layers.items():
+        layer_id = spec.id
+        limit = min(nearest_max_m, spec.nearest_max_m)
         table[f"{field}_code"] = pd.Series(np.nan, index=table.index, dtype=object)
         table[f"{field}_name"] = pd.Series(np.nan, index=table.index, dtype=object)
         if points.empty:
             continue
-        joined = join_points(points, gdf, nearest_max_m=nearest_max_m)
+        joined = join_points(points, gdf, nearest_max_m=limit)
         ok = joined["code"].notna()
         table.loc[joined.index[ok], f"{field}_code"] = joined.loc[ok, "code"]
         table.loc[joined.index[ok], f"{field}_name"] = joined.loc[ok, "name"]
@@ -615,10 +626,17 @@ def build_places(
                     code,
                     f"no_{field}",
                     f"outside every {layer_id} polygon; nearest {rec['nearest_code']} at "
-                    f"{rec['distance_m']:.0f} m (limit {nearest_max_m:.0f} m)",
+                    f"{rec['distance_m']:.0f} m (limit {limit:.0f} m)",
+                )
+            if rec["also"]:
+                note(
+                    code,
+                    f"overlap_{field}",
+                    f"inside {layer_id} areas {rec['code']} and {rec['also'].replace(';', ', ')} "
+                    f"(they overlap); assigned to {rec['code']}, the lowest code",
                 )
     for rec in table[~has_point].itertuples(index=False):
-        for field in JOIN_FIELDS:
+        for field in field_layers:
             note(rec.trust_code, f"no_{field}", "not located")
     table["join_notes"] = ["; ".join(join_notes[i]) for i in table.index]
 
@@ -679,13 +697,19 @@ def build_places(
 
     table["n_nhs_sites"] = table["n_nhs_sites"].fillna(0).astype(int)
     table["n_independent_sites"] = table["n_independent_sites"].fillna(0).astype(int)
+    layer_columns = [
+        f"{field}_{part}"
+        for field in field_layers
+        if field not in JOIN_FIELDS
+        for part in ("code", "name")
+    ]
     for col in TRUST_COLUMNS + EXTRA_COLUMNS:
         if col not in table.columns:
             table[col] = np.nan
-    out = table[TRUST_COLUMNS + EXTRA_COLUMNS].copy()
+    out = table[TRUST_COLUMNS + EXTRA_COLUMNS + layer_columns].copy()
     out["lat"] = out["lat"].astype(float)
     out["lon"] = out["lon"].astype(float)
-    for field in JOIN_FIELDS:
+    for field in field_layers:
         for col in (f"{field}_code", f"{field}_name"):
             out[col] = out[col].astype(str)
     rep = pd.DataFrame(report, columns=REPORT_COLUMNS)
@@ -711,6 +735,7 @@ def summary(report: pd.DataFrame, trusts: pd.DataFrame | None = None) -> str:
             "  located by: "
             + ", ".join(f"{rule} {int(counts.get(rule, 0))}" for rule in LOCATED_BY)
         )
+        lines.extend("  " + line for line in unjoined_lines(trusts))
     if report.empty:
         lines.append("  no issues")
         return "\n".join(lines)
@@ -723,3 +748,34 @@ def summary(report: pd.DataFrame, trusts: pd.DataFrame | None = None) -> str:
     for rec in report.sort_values(["issue", "trust_code"]).itertuples(index=False):
         lines.append(f"  {rec.issue}: {rec.trust_code} {rec.trust_name}: {rec.detail}")
     return "\n".join(lines)
+
+
+def area_fields(trusts: pd.DataFrame) -> list[str]:
+    """The layer fields a trust table carries (each has <field>_code and <field>_name)."""
+    return [
+        c.removesuffix("_code")
+        for c in trusts.columns
+        if c.endswith("_code") and c != "trust_code" and f"{c.removesuffix('_code')}_name" in trusts
+    ]
+
+
+def unjoined(trusts: pd.DataFrame, field: str) -> pd.DataFrame:
+    """Trusts that fell in no area of a layer (a national trust outside a local footprint...)."""
+    code = trusts[f"{field}_code"]
+    missing = code.isna() | (code.astype("string").str.strip() == "")
+    return trusts.loc[missing, ["trust_code", "trust_name"]].sort_values("trust_name")
+
+
+def unjoined_lines(trusts: pd.DataFrame, fields: list[str] | None = None) -> list[str]:
+    """Per layer: how many trusts fell in no area, listed by name (the join report)."""
+    lines = []
+    for field in fields if fields is not None else area_fields(trusts):
+        out = unjoined(trusts, field)
+        if out.empty:
+            lines.append(f"{field}: every trust ({len(trusts)}) in an area")
+        else:
+            names = ", ".join(
+                f"{n} ({c})" for c, n in zip(out["trust_code"], out["trust_name"], strict=False)
+            )
+            lines.append(f"{field}: {len(out)} of {len(trusts)} trusts in no area: {names}")
+    return lines

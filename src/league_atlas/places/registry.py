@@ -28,7 +28,11 @@ REGIONS_FILE = "nhs_regions.csv"
 REGION_COLUMNS = ["region_code", "region_name", "former_codes", "ods_code", "labels", "origin"]
 _GSS_REGION = re.compile(r"E40\d{6}")
 _ODS_REGION = re.compile(r"Y\d{2}")
-_TRUST_FIELDS = ("region", "icb23", "icb26", "lad")
+# A trust field names trust-table columns <field>_code / <field>_name, so it must be a plain
+# identifier and must not collide with the trust table's own columns (trust_code, ods_region_code...).
+_TRUST_FIELD = re.compile(r"[a-z][a-z0-9_]{0,31}")
+RESERVED_FIELDS = frozenset({"trust", "ods_region", "ods_icb23", "ods_icb26", "england", "area"})
+ORIGINS = ("official", "added", "session")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,17 @@ class LayerSpec:
     tolerance_m: float
     precision_deg: float
     code_prefix: str = ""
+    area_label: str = ""  # what one area is called ("NHS region"); display_name names the layer
+    layer: str = ""  # GeoPackage layer (or shapefile in a zip) to read; "" = the only one
+    crs: str = ""  # CRS of a file that declares none, e.g. EPSG:27700
+    nearest_max_m: float = 5_000.0  # a point outside every area takes the nearest within this
+    origin: str = "official"  # official (geo/layers.toml) | added (add-boundaries) | session
+    file: str = ""  # added layers: the stored file, relative to DATA_DIR/raw/boundaries/
+
+    @property
+    def area_name(self) -> str:
+        """What one area of this layer is called, for focus menus and grouping labels."""
+        return self.area_label or self.display_name
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether these boundaries apply on `day`."""
@@ -69,7 +84,26 @@ _LAYER_KEYS: dict[str, type | tuple[type, ...]] = {
     "tolerance_m": (int, float),
     "precision_deg": (int, float),
 }
-_OPTIONAL_LAYER_KEYS: dict[str, type] = {"code_prefix": str}
+_OPTIONAL_LAYER_KEYS: dict[str, type | tuple[type, ...]] = {
+    "code_prefix": str,
+    "area_label": str,
+    "layer": str,
+    "crs": str,
+    "nearest_max_m": (int, float),
+}
+
+
+def check_trust_field(field: str, where: str, taken: dict[str, str] | None = None) -> None:
+    """A layer's trust field (or an added layer's id) must make safe, unused column names."""
+    if not _TRUST_FIELD.fullmatch(field) or field in RESERVED_FIELDS:
+        raise InputError(
+            where,
+            f"{field!r} cannot name a layer's trust columns",
+            expected="lower-case letters, digits and _ (starting with a letter, at most 32), not "
+            + ", ".join(sorted(RESERVED_FIELDS)),
+        )
+    if taken and field in taken:
+        raise InputError(where, f"{field!r} is already used by layer {taken[field]}")
 
 
 def _date(value: str | dt.date, where: str, key: str, *, allow_empty: bool) -> dt.date | None:
@@ -124,15 +158,7 @@ def parse_layers_spec(path: Path) -> dict[str, LayerSpec]:
             raise InputError(at, f"code_pattern is not a regular expression: {exc}") from None
         if entry["expected_count"] <= 0:
             raise InputError(at, "expected_count must be positive")
-        if entry["trust_field"] not in _TRUST_FIELDS:
-            raise InputError(
-                at, f"trust_field {entry['trust_field']!r}", expected=f"one of {_TRUST_FIELDS}"
-            )
-        if entry["trust_field"] in seen_fields:
-            raise InputError(
-                at,
-                f"trust_field {entry['trust_field']!r} already used by {seen_fields[entry['trust_field']]}",
-            )
+        check_trust_field(entry["trust_field"], f"{at} trust_field", seen_fields)
         seen_fields[entry["trust_field"]] = layer_id
         if entry["tolerance_m"] < 0 or entry["precision_deg"] < 0:
             raise InputError(at, "tolerance_m and precision_deg must not be negative")
@@ -155,6 +181,10 @@ def parse_layers_spec(path: Path) -> dict[str, LayerSpec]:
             tolerance_m=float(entry["tolerance_m"]),
             precision_deg=float(entry["precision_deg"]),
             code_prefix=entry.get("code_prefix", ""),
+            area_label=entry.get("area_label", ""),
+            layer=entry.get("layer", ""),
+            crs=entry.get("crs", ""),
+            nearest_max_m=float(entry.get("nearest_max_m", 5_000.0)),
         )
     return out
 
@@ -176,6 +206,53 @@ def layer_for_field(trust_field: str, specs: dict[str, LayerSpec] | None = None)
         if spec.trust_field == trust_field:
             return spec
     raise LeagueAtlasError(f"geo/{LAYERS_FILE}: no layer has trust_field = {trust_field!r}")
+
+
+def spec_record(spec: LayerSpec) -> dict:
+    """A layer spec as JSON-ready data (the store manifest records every layer it holds)."""
+    rec = {k: getattr(spec, k) for k in LayerSpec.__dataclass_fields__}
+    rec["valid_from"] = spec.valid_from.isoformat()
+    rec["valid_to"] = spec.valid_to.isoformat() if spec.valid_to else ""
+    return rec
+
+
+def spec_from_record(rec: dict) -> LayerSpec:
+    """Inverse of spec_record (unknown keys from a newer writer are ignored)."""
+    known = {k: v for k, v in rec.items() if k in LayerSpec.__dataclass_fields__}
+    known["valid_from"] = dt.date.fromisoformat(known["valid_from"])
+    known["valid_to"] = dt.date.fromisoformat(known["valid_to"]) if known.get("valid_to") else None
+    return LayerSpec(**known)
+
+
+def layers_in_store(manifest: dict, present: list[str] | None = None) -> dict[str, LayerSpec]:
+    """The layers a store holds, as its manifest records them (official and added), by id.
+
+    A store written before layers were recorded falls back to geo/layers.toml; `present` (the
+    layer files actually in the store) filters either way.
+    """
+    records = manifest.get("layers")
+    specs = {r["id"]: spec_from_record(r) for r in records} if records else load_layers_spec()
+    if present is not None:
+        specs = {k: v for k, v in specs.items() if k in set(present)}
+    return specs
+
+
+def by_field(specs: dict[str, LayerSpec]) -> dict[str, LayerSpec]:
+    """The same layers keyed by trust field (the key of focus levels and geographies)."""
+    return {spec.trust_field: spec for spec in specs.values()}
+
+
+def resolve_geography(name: str, specs: dict[str, LayerSpec]) -> LayerSpec:
+    """A layer named by its trust field ("region") or its id ("nhs_region"), or a clear error."""
+    fields = by_field(specs)
+    if name in fields:
+        return fields[name]
+    if name in specs:
+        return specs[name]
+    raise LeagueAtlasError(
+        f"unknown geography {name!r}; valid: "
+        + ", ".join(f"{s.trust_field} ({s.area_name})" for s in specs.values())
+    )
 
 
 def normalise_label(label: str) -> str:

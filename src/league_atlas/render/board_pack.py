@@ -153,12 +153,13 @@ class BoardPack:
 def focus_from_text(text: str | None, store) -> explorer.Focus:
     """`LEVEL:CODE` (e.g. `icb23:E54000036`, `region:E40000006`) as a Focus, checked against the
     store so a typo names what exists instead of exporting an empty map."""
-    if not text or text.strip().lower() == "england":
-        return explorer.Focus("england", "")
+    if not text or text.strip().lower() == explorer.ENGLAND:
+        return explorer.Focus(explorer.ENGLAND, "")
+    levels_known = explorer.focus_levels(store.layers())
     level, sep, code = text.partition(":")
     level, code = level.strip(), code.strip()
-    if not sep or level not in explorer.FOCUS_LEVELS or level == "england":
-        levels = ", ".join(k for k in explorer.FOCUS_LEVELS if k != "england")
+    if not sep or level not in levels_known or level == explorer.ENGLAND:
+        levels = ", ".join(k for k in levels_known if k != explorer.ENGLAND)
         raise LeagueAtlasError(f"--focus {text!r}: expected LEVEL:CODE with LEVEL one of {levels}")
     options = explorer.focus_options(store.trusts, level)
     if code not in options:
@@ -168,7 +169,7 @@ def focus_from_text(text: str | None, store) -> explorer.Focus:
         else:
             sample = ", ".join(f"{k} ({v})" for k, v in list(options.items())[:5])
             raise LeagueAtlasError(
-                f"--focus {text!r}: no {explorer.FOCUS_LEVELS[level]} with code {code!r} holds a "
+                f"--focus {text!r}: no {levels_known[level]} with code {code!r} holds a "
                 f"trust; e.g. {sample}"
             )
     return explorer.Focus(level, code)

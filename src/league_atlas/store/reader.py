@@ -72,6 +72,13 @@ class Store:
         folder = self.path / STORE_FILES["boundaries"]
         return sorted(p.stem for p in folder.glob("*.parquet"))
 
+    def layers(self) -> dict:
+        """The boundary layers this store holds (official and added), as LayerSpecs by id, in
+        registry order: the one list every boundary, focus and grouping menu offers."""
+        from league_atlas.places import registry
+
+        return registry.layers_in_store(self.manifest, self.boundary_ids())
+
     def context_table(self) -> pd.DataFrame | None:
         """Stored context proxies per trust, or None when the context stage did not run."""
         folder = self.path / STORE_FILES["context"]

@@ -22,6 +22,7 @@ byte-for-byte unchanged; the next writer removes what a killed one left in `stor
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -39,6 +40,7 @@ import pandas as pd
 from league_atlas import __version__, config
 from league_atlas.config import GEO_DIR, PACKAGE_DIR, raw_dir, store_dir
 from league_atlas.errors import (
+    InputError,
     LeagueAtlasError,
     StoreMissingError,
     is_local_fault,
@@ -403,7 +405,7 @@ def _build_stages(
         )
 
         t = time.perf_counter()
-        specs = layer_specs()
+        specs = all_layer_specs(data_dir)
         layers = boundaries.load_layers(data_dir, specs)
         timings["boundaries_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -438,6 +440,8 @@ def _build_stages(
             "sources": fetch_manifest,
             "added_releases": registry,
             "publications": _publications(data_dir, add, route),
+            "added_boundaries": _added_boundaries(data_dir),
+            "layers": _layer_records(specs, web),
             "releases": rel_rows,
             "counts": {
                 "metric_rows": int(len(metrics)),
@@ -503,6 +507,8 @@ def is_stale(data_dir: Path) -> tuple[bool, str]:
         return True, "code or geo/ knowledge changed since the store was built"
     if manifest.get("added_releases", []) != added_registry(data_dir):
         return True, "added releases changed"
+    if manifest.get("added_boundaries", []) != _added_boundaries(data_dir):
+        return True, "added boundary layers changed"
     recorded = manifest.get("sources", {})
     for src in catalogue().values():
         entry = recorded.get(src.id)
@@ -560,3 +566,141 @@ def add_release(
             data_dir, None, fetch_missing=False, progress=progress, add=[added], route=route
         )
     return rel.info, result
+
+
+# ---------------------------------------------------------------- add-boundaries
+
+
+def _added_boundaries(data_dir: Path) -> list[dict]:
+    from league_atlas.places import own_areas
+
+    return own_areas.added_registry(data_dir)
+
+
+def all_layer_specs(data_dir: Path) -> dict:
+    """Official layers (geo/layers.toml or $LEAGUE_ATLAS_LAYERS) then those added with
+    add-boundaries; an added id that an official layer now uses is refused by name."""
+    from league_atlas.places import own_areas
+
+    specs = dict(layer_specs())
+    fields = {s.trust_field: s.id for s in specs.values()}
+    for layer_id, spec in own_areas.added_specs(data_dir).items():
+        if layer_id in specs or spec.trust_field in fields:
+            raise InputError(
+                str(own_areas.added_dir(data_dir) / own_areas.ADDED_REGISTRY),
+                f"added layer {layer_id!r} clashes with official layer "
+                f"{fields.get(spec.trust_field, layer_id)}",
+                expected="remove it or add it again under another id",
+            )
+        specs[layer_id] = spec
+    return specs
+
+
+def _layer_records(specs: dict, web: dict) -> list[dict]:
+    """The store's record of its layers: every spec with its feature count, in registry order."""
+    from league_atlas.places import registry
+
+    return [
+        {**registry.spec_record(spec), "features": int(len(web[layer_id]))}
+        for layer_id, spec in specs.items()
+        if layer_id in web
+    ]
+
+
+@dataclass
+class BoundariesAdded:
+    """What add-boundaries did: the layer, what was noticed while checking it, the join report."""
+
+    spec: object
+    notes: list[str]
+    join: list[str]
+    result: BuildResult
+
+
+def add_boundaries(
+    data_dir: Path,
+    file: Path,
+    *,
+    layer_id: str,
+    name: str,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+    nearest_max_m: float | None = None,
+    replace: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BoundariesAdded:
+    """Check a boundary file, then add it to the store as a layer every trust is joined to.
+
+    Same rules as add-release: everything is checked before anything is written; the file is
+    staged under raw/boundaries/ and the store rebuilt under the writer lock; on any error the raw
+    side is rolled back and the published store is byte-for-byte unchanged.
+    """
+    from league_atlas.io import boundary_files
+    from league_atlas.places import own_areas
+    from league_atlas.store import reader
+
+    store = reader.open_store(data_dir)
+    read = boundary_files.read_boundary_file(Path(file), layer=layer, crs=crs)
+    current = {s.id: s for s in all_layer_specs(data_dir).values()}
+    if replace and layer_id in current and current[layer_id].origin == "added":
+        current.pop(layer_id)
+    own_areas.check_layer_id(layer_id, current)
+    area = own_areas.area_layer(
+        read,
+        layer_id,
+        name,
+        code_column=code_column,
+        name_column=name_column,
+        nearest_max_m=own_areas.DEFAULT_NEAREST_M if nearest_max_m is None else nearest_max_m,
+    )
+    _, join_lines = own_areas.join_trusts(store.trusts, area)
+    with writer_lock(data_dir):
+        spec, result = _merge_boundaries(data_dir, Path(file), area, progress)
+    return BoundariesAdded(spec, area.notes, join_lines, result)
+
+
+def _merge_boundaries(data_dir: Path, file: Path, area, progress) -> tuple[object, BuildResult]:
+    """Stage the file(s) under raw/boundaries/<id>-<sha>/, register, rebuild; roll back on error."""
+    from league_atlas.io import boundary_files
+    from league_atlas.io.sources import sha256_file
+    from league_atlas.places import own_areas, registry
+
+    base = own_areas.added_dir(data_dir)
+    sha = sha256_file(file)
+    folder = base / f"{area.spec.id}-{sha[:12]}"
+    existed = folder.exists()
+    registry_path = base / own_areas.ADDED_REGISTRY
+    old_bytes = registry_path.read_bytes() if registry_path.is_file() else None
+    old_entries = own_areas.added_registry(data_dir)
+    spec = dataclasses.replace(area.spec, file=f"{folder.name}/{file.name}")
+    entry = {
+        "spec": registry.spec_record(spec),
+        "file": file.name,
+        "sha256": sha,
+        "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source_crs": area.source_crs,
+        "features": int(len(area.areas)),
+    }
+    replaced = [e for e in old_entries if e["spec"]["id"] == spec.id]
+    new_entries = [e for e in old_entries if e["spec"]["id"] != spec.id] + [entry]
+    try:
+        if not existed:
+            for part in boundary_files.files_to_keep(file):
+                atomic.write_bytes(folder / part.name, part.read_bytes())
+        atomic.write_text(registry_path, json.dumps(new_entries, indent=2))
+        result = _build(data_dir, None, fetch_missing=False, progress=progress)
+    except BaseException:
+        if old_bytes is None:
+            registry_path.unlink(missing_ok=True)
+        else:
+            atomic.write_bytes(registry_path, old_bytes)
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    for old in replaced:
+        old_folder = base / Path(old["spec"]["file"]).parent
+        if old_folder != folder:
+            shutil.rmtree(old_folder, ignore_errors=True)
+    return spec, result

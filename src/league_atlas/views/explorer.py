@@ -11,58 +11,60 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from league_atlas.places import locate
+from league_atlas.places.registry import LayerSpec
 from league_atlas.scoring import engine, preparation
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import presentation as ui
 
-FOCUS_LEVELS = {
-    "england": "All England",
-    "region": "NHS region",
-    "icb23": "ICB (April 2023 boundaries)",
-    "icb26": "ICB (April 2026 boundaries)",
-}
-FOCUS_COLUMNS = {"region": "region", "icb23": "icb23", "icb26": "icb26"}
-PLACE_COLUMNS = [
-    "trust_code",
-    "region_code",
-    "region_name",
-    "icb23_code",
-    "icb23_name",
-    "icb26_code",
-    "icb26_name",
-    "lad_code",
-    "lad_name",
-    "lat",
-    "lon",
-    "located_by",
-]
+ENGLAND = "england"
+ENGLAND_LABEL = "All England"
+PLACE_COLUMNS = ["trust_code", "lat", "lon", "located_by"]
+
+
+def focus_levels(layers: dict[str, LayerSpec]) -> dict[str, str]:
+    """Focus level -> label: all England, then one per boundary layer (its trust field and what
+    one area is called), in registry order. `layers` is Store.layers() (plus a session's own)."""
+    return {ENGLAND: ENGLAND_LABEL, **{s.trust_field: s.area_name for s in layers.values()}}
+
+
+def place_columns(trusts: pd.DataFrame) -> list[str]:
+    """The trust-table columns a view carries: location and every layer's code and name."""
+    areas = [f"{f}_{part}" for f in locate.area_fields(trusts) for part in ("code", "name")]
+    return [c for c in PLACE_COLUMNS if c in trusts.columns] + areas
 
 
 @dataclass(frozen=True)
 class Focus:
-    """Where the user is looking: all England, or one NHS region or ICB (2023 or 2026)."""
+    """Where the user is looking: all England, or one area of a boundary layer.
 
-    level: str = "england"
+    `level` is the layer's trust field (the view's `<level>_code` column); `layer_id` the layer
+    that draws it (default: the NHS regions for England and regions, else the level itself).
+    """
+
+    level: str = ENGLAND
     code: str = ""
+    layer_id: str = ""
 
     @property
     def column(self) -> str | None:
-        return None if self.level == "england" else f"{FOCUS_COLUMNS[self.level]}_code"
+        return None if self.level == ENGLAND else f"{self.level}_code"
 
     @property
     def layer(self) -> str:
         """The boundary layer that draws this focus level."""
-        return {"england": "nhs_region", "region": "nhs_region"}.get(self.level, self.level)
+        if self.layer_id:
+            return self.layer_id
+        return {ENGLAND: "nhs_region", "region": "nhs_region"}.get(self.level, self.level)
 
 
 def focus_options(trusts: pd.DataFrame, level: str) -> dict[str, str]:
     """code -> display name for the areas of a focus level that hold at least one trust."""
-    if level == "england":
+    if level == ENGLAND or f"{level}_code" not in trusts.columns:
         return {}
-    col = FOCUS_COLUMNS[level]
-    pairs = trusts[[f"{col}_code", f"{col}_name"]].dropna().drop_duplicates()
-    pairs = pairs.sort_values(f"{col}_name")
-    return dict(zip(pairs[f"{col}_code"], pairs[f"{col}_name"], strict=True))
+    pairs = trusts[[f"{level}_code", f"{level}_name"]].dropna().drop_duplicates()
+    pairs = pairs.sort_values(f"{level}_name")
+    return dict(zip(pairs[f"{level}_code"], pairs[f"{level}_name"], strict=True))
 
 
 def league_view(
@@ -81,7 +83,7 @@ def league_view(
     table = engine.reweight(
         prepared, weights, financial_override=financial_override, segment_method=segment_method
     )
-    places = trusts[[c for c in PLACE_COLUMNS if c in trusts.columns]]
+    places = trusts[place_columns(trusts)]
     out = table.merge(places, on="trust_code", how="left")
     out["on_map"] = out["lat"].notna() & out["lon"].notna()
     out["rank_change_text"] = [

@@ -203,12 +203,7 @@ CHOROPLETHS = {
     "mean_score": "Mean average score (1 best - 4 worst)",
     "mean_rank_change": "Mean rank change under current weights (places)",
 }
-BOUNDARY_LAYERS = {
-    "nhs_region": "NHS regions",
-    "icb23": "ICBs (April 2023, 42)",
-    "icb26": "ICBs (April 2026, 36)",
-    "lad": "Local authority districts (2024)",
-}
+# Boundary layer labels live in the geography registry (geo/layers.toml, Store.layers()).
 
 # Table column labels, with units where a number has them.
 COLUMN_LABELS = {
