@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from league_atlas.render import mapview
@@ -78,7 +80,7 @@ labels = col3.checkbox(
 
 gdf = _shared.boundary(version, layer)
 code_col = {
-    "nhs_region": "region_code",
+    "nhs_region": "located_region_code" if "located_region_code" in view else "region_code",
     "icb23": "icb23_code",
     "icb26": "icb26_code",
     "lad": "lad_code",
@@ -142,7 +144,9 @@ if c.trust and c.trust in set(view["trust_code"]):
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
         "Segment",
-        ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"]).label,
+        ui.segment_style(
+            5 if pd.notna(t["final_segment"]) and t["final_segment"] == 5 else t["segment"]
+        ).label,
         help=ui.segment_style(t["segment"]).meaning,
     )
     m2.metric(
@@ -172,10 +176,17 @@ MAP_TABLE_COLUMNS = [
     "icb23_name",
     "on_map",
 ]
+_approx = (
+    shown["location_approximate"].fillna(False).astype(bool)
+    if "location_approximate" in shown
+    else pd.Series(False, index=shown.index)
+)
 table = _shared.table_for_display(
-    shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
-        "rank"
-    ),
+    shown.assign(
+        on_map=np.where(
+            ~shown["on_map"], "not on map", np.where(_approx, "yes (approximate location)", "yes")
+        )
+    ).sort_values("rank"),
     MAP_TABLE_COLUMNS,
 ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
 st.dataframe(

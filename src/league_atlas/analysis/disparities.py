@@ -24,8 +24,15 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.views import presentation as ui
 
 # geography -> (code column, name column, what the area is called)
+# "region" is NHS England's region of record (the release's Region, else ODS), which is how NHS
+# England groups trusts; "located_region" is the region the trust's point falls in (area maps).
 GEOGRAPHIES: dict[str, tuple[str, str, str]] = {
     "region": ("region_code", "region_name", "NHS region"),
+    "located_region": (
+        "located_region_code",
+        "located_region_name",
+        "NHS region containing the trust's location",
+    ),
     "icb23": ("icb23_code", "icb23_name", "ICB (April 2023 boundaries)"),
     "icb26": ("icb26_code", "icb26_name", "ICB (April 2026 boundaries)"),
 }

@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--geography",
         choices=list(disparities.GEOGRAPHIES),
         default="region",
-        help="areas: NHS region (default), ICB on April 2023 (icb23) or April 2026 (icb26) boundaries",
+        help="areas: NHS region of record, NHS England's own (default); the region containing the "
+        "trust's location (located_region); ICB on April 2023 (icb23) or April 2026 (icb26) boundaries",
     )
     p.add_argument(
         "--summary",

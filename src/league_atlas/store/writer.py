@@ -95,6 +95,7 @@ class BuildResult:
     path: Path
     manifest: dict
     report: list[str]
+    unchanged: bool = False  # add-release of a file the store already holds: nothing was written
 
 
 def _say(progress: Callable[[str], None] | None) -> Callable[[str], None]:
@@ -224,6 +225,7 @@ def _build(
         say(
             f"releases: {len(parsed)} file(s), {len(metrics)} metric rows ({timings['releases_s']:.1f} s)"
         )
+        recompute_summary = _recompute_and_compare(metrics, building, report)
 
         t = time.perf_counter()
         specs = layer_specs()
@@ -271,6 +273,7 @@ def _build(
                 "boundary_layers": {lid: int(len(g)) for lid, g in web.items()},
             },
             "report": report,
+            "recompute": recompute_summary,
         }
         timings["total_s"] = time.perf_counter() - t0
         manifest["timings"] = {k: round(v, 3) for k, v in timings.items()}
@@ -284,6 +287,17 @@ def _build(
     atomic.prune_versions(stores, VERSION_PREFIX, store_dir(data_dir))
     say(f"store published at {store_dir(data_dir)} -> {final.name} in {timings['total_s']:.1f} s")
     return BuildResult(final, manifest, report)
+
+
+def _recompute_and_compare(metrics: pd.DataFrame, building: Path, report: list[str]) -> list[dict]:
+    """Recompute every official table from its items and store the disagreements (the published
+    values stay the official ones); the report lists each one."""
+    from league_atlas.scoring import recompute
+
+    comparisons = recompute.compare_all(metrics)
+    _write_parquet(recompute.all_disagreements(comparisons), building / STORE_FILES["recompute"])
+    report.extend(recompute.report_lines(comparisons))
+    return [c.summary for c in comparisons]
 
 
 LAYERS_ENV = "LEAGUE_ATLAS_LAYERS"
@@ -369,9 +383,27 @@ def add_release(
     )
     if not (store_dir(data_dir) / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no store to add to under {data_dir}; run {BUILD_COMMAND} first")
+    same = _identical_in_store(data_dir, rel.info.sha256)
+    if same is not None:
+        return rel.info, same
     with writer_lock(data_dir):
         result = _merge_release(data_dir, rel, data, label, quarter, trust_type, progress)
     return rel.info, result
+
+
+def _identical_in_store(data_dir: Path, sha256: str) -> BuildResult | None:
+    """The current store, reported as unchanged, when it already holds a file with these bytes."""
+    path = store_dir(data_dir) / STORE_FILES["manifest"]
+    manifest = json.loads(path.read_text("utf-8"))
+    held = next((r for r in manifest.get("releases", []) if r.get("sha256") == sha256), None)
+    if held is None:
+        return None
+    how = "added" if held.get("origin") == "add-release" else "catalogued"
+    line = (
+        f"identical to {held['file']} already in the store ({how}, sha256 {sha256[:12]}): "
+        "nothing changed"
+    )
+    return BuildResult(store_dir(data_dir).resolve(), manifest, [line], unchanged=True)
 
 
 def _merge_release(data_dir, rel, data, label, quarter, trust_type, progress) -> BuildResult:

@@ -35,6 +35,9 @@ PLACE_COLUMNS = [
     "lat",
     "lon",
     "located_by",
+    "located_region_code",
+    "located_region_name",
+    "location_approximate",
 ]
 
 

@@ -17,6 +17,12 @@ APP_TAGLINE = "NHS trust league tables on a map: re-weight them, see how sure ea
 
 OFFICIAL_NOTE = "Official NOF table: NHS England's weights and segments."
 REWEIGHTED_NOTE = "Re-weighted: not the official NOF table"
+APPROXIMATE_LOCATION = "Location approximate (centre of its ICB or region)"
+RSP_UNPUBLISHED = (
+    "Segment 5 (Recovery Support Programme) status is not published for this quarter, so the "
+    "final segment is unknown; the segment shown is the published adjusted segment."
+)
+RECOMPUTE_FLAG = "⚠ Recomputation disagrees"
 
 # ------------------------------------------------------------------ NHS identity colours
 NHS_BLUE = "#005EB8"
@@ -236,6 +242,8 @@ COLUMN_LABELS = {
     "trust_code": "ODS code",
     "trust_name": "Trust",
     "region_name": "NHS region",
+    "located_region_name": "NHS region of the location",
+    "location_approximate": "Location approximate",
     "icb23_name": "ICB (2023)",
     "icb26_name": "ICB (2026)",
     "rank_p5": "Rank, 5th percentile",
