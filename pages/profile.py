@@ -112,8 +112,6 @@ def headline(code: str) -> None:
         delta=f"{int(r['rank_change'])} vs official" if r["rank_change"] else None,
     )
     m3.metric("Average score (1 best - 4 worst)", f"{r['average_score']:.2f}")
-    if pd.isna(r["final_segment"]):
-        st.caption(ui.RSP_UNPUBLISHED)
     if code in recompute_flags:
         st.warning(
             f"{ui.RECOMPUTE_FLAG} with the published values shown above: {recompute_flags[code]}.",

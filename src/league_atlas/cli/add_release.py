@@ -71,12 +71,12 @@ def release_checks(data_dir, info, before: pd.DataFrame) -> list[str]:
         what = "enters the composite score" if item else "does not enter the composite score"
         lines.append(f"new metric id {mid} ({trust_type}): {what}" + (f" - {desc}" if desc else ""))
     for s in store.manifest.get("recompute", []):
-        if s["quarter"] in info.quarters and s["trust_type"] in info.trust_types:
-            if s["rules_provisional"]:
-                lines.append(
-                    f"notice: no re-weighting rules for framework year {s['framework_year']} yet; "
-                    "published values are shown as released"
-                )
+        mine_ = s["quarter"] in info.quarters and s["trust_type"] in info.trust_types
+        if mine_ and s["rules_provisional"]:
+            lines.append(
+                f"notice: no re-weighting rules for framework year {s['framework_year']} yet; "
+                "published values are shown as released"
+            )
     prefixes = tuple(
         f"{kind} {t} {q}:"
         for kind in ("recompute", "disagreement")

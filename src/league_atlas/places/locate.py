@@ -85,10 +85,6 @@ EXTRA_COLUMNS = [
     "n_nhs_sites",
     "n_independent_sites",
     "join_notes",
-    "located_region_code",  # NHS region of the spatial join (for area maps)
-    "located_region_name",
-    "region_source",  # where the region of record came from: release | ods | located
-    "location_approximate",  # True when placed by a centroid fallback (APPROXIMATE)
 ]
 LOCATE_COLUMNS = [
     "trust_code",
