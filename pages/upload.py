@@ -19,6 +19,7 @@ from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import writer
 from league_atlas.views import presentation as ui
+from league_atlas.views import release_checks
 from pages import _shared
 
 ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
@@ -89,6 +90,7 @@ if st.button(
     key="release_add",
 ):
     old_manifest = store.manifest
+    metric_ids_before = store.metrics[["trust_type", "metric_id"]].drop_duplicates()
     status = st.status("Checking the file and rebuilding the store...")
     try:
         info, result = writer.add_release(
@@ -107,12 +109,17 @@ if st.button(
         )
         st.code(str(exc), language=None, wrap_lines=True)
     else:
+        if result.unchanged:
+            status.update(label="Already in the store", state="complete", expanded=False)
+            st.info(ui.md_escape(result.report[0].capitalize() + "."), icon=":material/info:")
+            st.stop()
         status.update(label="Release added", state="complete", expanded=False)
         # Cached data and resources are keyed by the store version, which has just changed,
         # so the rerun (sidebar included) reads the new store.
-        st.session_state["_upload_done"] = provenance.release_summary(
-            info, old_manifest, result.manifest
-        )
+        summary = provenance.release_summary(info, old_manifest, result.manifest)
+        checks = release_checks.check_lines(_shared.data_dir(), info, metric_ids_before)
+        summary["Checks (recomputed from the items)"] = "; ".join(checks) or "none"
+        st.session_state["_upload_done"] = summary
         st.rerun()
 
 st.header("Releases in the store")
