@@ -94,7 +94,17 @@ table = pd.DataFrame(
         "Final segment (5 = RSP)": final_segment,
         "What moved it": shown["drivers"],
         "NHS region": shown.get("region_name"),
-        "On map": shown["on_map"].map({True: "yes", False: "not on map"}),
+        "On map": np.where(
+            ~shown["on_map"],
+            "not on map",
+            np.where(
+                shown.get("location_approximate", pd.Series(False, index=shown.index))
+                .fillna(False)
+                .astype(bool),
+                "yes (approximate location)",
+                "yes",
+            ),
+        ),
     }
 ).sort_values(["Rank (current weights)", "ODS code"])
 

@@ -272,3 +272,15 @@ def test_add_release_of_a_year_without_rules_says_so(data_dir, tmp_path):
     st = reader.open_store(data_dir)
     p = preparation.prepare(st.metrics, "acute", "Q1 2026/27")
     assert p.rules.provisional
+
+
+def test_key_messages_say_s5_is_unpublished_not_zero():
+    from league_atlas.views import exports
+
+    tidy = _tidy(_rows(with_rsp=False))
+    p = preparation.prepare(tidy, "acute")
+    view = engine.reweight(p)
+    first = exports.key_messages(
+        view, where="England", type_label="Acute trusts", quarter=p.quarter, official=True
+    )[0]
+    assert "S5 not published this quarter" in first and "S5 0" not in first

@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         f"({disparities.GEOGRAPHIES[args.geography][2]}), {scenario}",
         file=sys.stderr,
     )
+    if prepared.rules.provisional:
+        print(f"notice: {prepared.rules.provisional_notice()}", file=sys.stderr)
     for line in report.lines():
         print(line, file=sys.stderr)
     out = report.summary() if args.summary else report.table

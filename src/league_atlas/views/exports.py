@@ -224,6 +224,8 @@ def key_messages(
     seg = shown_segment(view)
     counts = seg.value_counts()
     parts = [f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6)]
+    if "final_segment" in view and view["final_segment"].isna().all():
+        parts[4] = "S5 not published this quarter"  # RSP status unknown, not zero
     missing = int(seg.isna().sum())
     if missing:
         parts.append(f"no segment {missing}")
