@@ -82,7 +82,7 @@ table = rep.table
 code_col = disparities.GEOGRAPHIES[geography][0]
 
 # ------------------------------------------------------------------ map
-layer = {"region": "nhs_region"}.get(geography, geography)
+layer = {"region": "nhs_region", "located_region": "nhs_region"}.get(geography, geography)
 stat = disparities.area_stat(table, measure)
 if layer in store.boundary_ids():
     gdf = _shared.boundary(version, layer)

@@ -71,3 +71,10 @@ def test_disagreement_is_flagged_beside_the_published_value(next_year_dir, monke
     assert (others["Check (recomputed)"] == "agrees").all()
     prof = _open(monkeypatch, next_year_dir, "pages/profile.py", trust=first)
     assert any("average score published 1.40" in w.value for w in prof.warning)
+
+
+def test_regions_page_offers_the_located_region(next_year_dir, monkeypatch):
+    at = _open(monkeypatch, next_year_dir, "pages/regions.py")
+    at.selectbox(key="rgeo").set_value("located_region").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("containing the trust's location" in h.value for h in at.header + at.subheader)
