@@ -21,6 +21,8 @@ from league_atlas.scoring import recompute
 from league_atlas.store import reader
 from league_atlas.views import presentation as ui
 
+pytestmark = pytest.mark.realdata
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 NON_ACUTE_FILE = "nhs-oversight-framework-mental-health-and-community-trust-data-q4-25-26.csv"
 ACUTE_FILE = "nhs-oversight-framework-acute-trust-data-q1-25-26.csv"
