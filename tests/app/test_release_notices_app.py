@@ -77,4 +77,6 @@ def test_regions_page_offers_the_located_region(next_year_dir, monkeypatch):
     at = _open(monkeypatch, next_year_dir, "pages/regions.py")
     at.selectbox(key="rgeo").set_value("located_region").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("containing the trust's location" in h.value for h in at.header + at.subheader)
+    heads = [h.value for h in at.header] + [h.value for h in at.subheader]
+    heads += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("containing the trust's location" in h for h in heads), heads
