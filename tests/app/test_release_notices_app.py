@@ -43,14 +43,20 @@ def _open(monkeypatch, data_dir: Path, page: str, **params) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update({"q": NEXT_YEAR, **params})
     at.run()
-    if page != "pages/map.py":
+    if page != "pages/explore/map.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/map.py", "pages/league.py", "pages/profile.py", "pages/regions.py"]
+    "page",
+    [
+        "pages/explore/map.py",
+        "pages/explore/league.py",
+        "pages/trusts/profile.py",
+        "pages/context/regions.py",
+    ],
 )
 def test_year_without_rules_shows_published_values_with_a_notice(next_year_dir, monkeypatch, page):
     at = _open(monkeypatch, next_year_dir, page, trust=TRUST_CODES[1])
@@ -60,7 +66,7 @@ def test_year_without_rules_shows_published_values_with_a_notice(next_year_dir, 
 
 def test_disagreement_is_flagged_beside_the_published_value(next_year_dir, monkeypatch):
     first = TRUST_CODES[0]
-    at = _open(monkeypatch, next_year_dir, "pages/league.py")
+    at = _open(monkeypatch, next_year_dir, "pages/explore/league.py")
     assert any(ui.RECOMPUTE_FLAG in w.value for w in at.warning)
     table = next(d.value for d in at.dataframe if "Check (recomputed)" in d.value.columns)
     table = table.data if hasattr(table, "data") else table
@@ -69,12 +75,12 @@ def test_disagreement_is_flagged_beside_the_published_value(next_year_dir, monke
     assert "average score published 1.40" in row["Check (recomputed)"]
     others = table[table["ODS code"] != first]
     assert (others["Check (recomputed)"] == "agrees").all()
-    prof = _open(monkeypatch, next_year_dir, "pages/profile.py", trust=first)
+    prof = _open(monkeypatch, next_year_dir, "pages/trusts/profile.py", trust=first)
     assert any("average score published 1.40" in w.value for w in prof.warning)
 
 
 def test_regions_page_offers_the_located_region(next_year_dir, monkeypatch):
-    at = _open(monkeypatch, next_year_dir, "pages/regions.py")
+    at = _open(monkeypatch, next_year_dir, "pages/context/regions.py")
     at.selectbox(key="rgeo").set_value("located_region").run()
     assert not at.exception, [e.value for e in at.exception]
     heads = [h.value for h in at.header] + [h.value for h in at.subheader]

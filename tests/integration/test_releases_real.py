@@ -11,8 +11,6 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_mod
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from league_atlas.cli import main
@@ -28,14 +26,14 @@ NON_ACUTE_FILE = "nhs-oversight-framework-mental-health-and-community-trust-data
 ACUTE_FILE = "nhs-oversight-framework-acute-trust-data-q1-25-26.csv"
 QUARTERS = [f"Q{i} 2025/26" for i in range(1, 5)]
 PAGES = [
-    "pages/map.py",
-    "pages/league.py",
-    "pages/metric.py",
-    "pages/profile.py",
-    "pages/regions.py",
-    "pages/attraction.py",
-    "pages/about.py",
-    "pages/upload.py",
+    "pages/explore/map.py",
+    "pages/explore/league.py",
+    "pages/explore/metric.py",
+    "pages/trusts/profile.py",
+    "pages/context/regions.py",
+    "pages/context/attraction.py",
+    "pages/about/about.py",
+    "pages/about/upload.py",
 ]
 
 
@@ -135,24 +133,21 @@ def test_add_release_reports_no_disagreement_on_the_real_files(real_mirror, tmp_
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-class _NavigationPages(PagesManager):
-    def __init__(self, *args, **kwargs):
-        PagesManager.uses_pages_directory = False
-        super().__init__(*args, **kwargs)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("quarter", ["Q4 2025/26", "Q3 2025/26"])
 def test_every_page_opens_for_non_acute_without_final_segment_rows(
     real_store_dir, monkeypatch, quarter
 ):
     """The profile used to crash (boolean value of NA is ambiguous) without OF5005/OF5007."""
-    monkeypatch.setattr(app_test_mod, "PagesManager", _NavigationPages)
     monkeypatch.setenv("LEAGUE_ATLAS_DATA_DIR", str(real_store_dir))
     monkeypatch.setenv("LEAGUE_ATLAS_BASEMAP", "0")
     for page in PAGES:
         # an approximate place, and a London trust placed in the South East
-        trusts = ("RT5", "RKL") if page in ("pages/map.py", "pages/profile.py") else ("RT5",)
+        trusts = (
+            ("RT5", "RKL")
+            if page in ("pages/explore/map.py", "pages/trusts/profile.py")
+            else ("RT5",)
+        )
         for trust in trusts:
             at = AppTest.from_file(str(APP), default_timeout=120)
             at.query_params.update(
@@ -162,7 +157,7 @@ def test_every_page_opens_for_non_acute_without_final_segment_rows(
             at.switch_page(page).run()
             assert not any("ignored" in i.value for i in at.info), page
             assert not at.exception, (page, trust, [e.value for e in at.exception])
-            if page == "pages/profile.py":
+            if page == "pages/trusts/profile.py":
                 assert at.header[0].value.endswith(f"({trust})")
                 captions = " ".join(c.value for c in at.caption)
                 assert "not published for this quarter" in captions

@@ -134,8 +134,8 @@ def _summary_values(metrics: pd.DataFrame, p: Prepared) -> pd.DataFrame:
     return wide
 
 
-def compare(metrics: pd.DataFrame, prepared: Prepared) -> Comparison:
-    """Recompute one prepared (quarter, trust type) from its items and compare with the release."""
+def _recompute(metrics: pd.DataFrame, prepared: Prepared) -> tuple:
+    """Steps 1-6 of the module doc: the published arrays and their recomputed counterparts."""
     p = prepared
     r: RuleSet = p.rules
     d = r.score_decimals
@@ -173,24 +173,39 @@ def compare(metrics: pd.DataFrame, prepared: Prepared) -> Comparison:
     # 6. league position
     rank_rec = competition_rank(seg_rec, steps)
 
-    names = dict(zip(p.trusts["trust_code"], p.trusts["trust_name"], strict=True))
+    return (
+        avg,
+        unadj_pub,
+        seg_pub,
+        flag,
+        final_pub,
+        rank_pub,
+        n,
+        avg_rec,
+        err,
+        steps,
+        cuts,
+        unadj_rec,
+        flag_used,
+        seg_rec,
+        rsp,
+        final_known,
+        final_rec,
+        rank_rec,
+    )
+
+
+def compare(metrics: pd.DataFrame, prepared: Prepared) -> Comparison:
+    """Recompute one prepared (quarter, trust type) from its items and compare with the release."""
+    p = prepared
+    r: RuleSet = p.rules
+    d = r.score_decimals
+    avg, unadj_pub, seg_pub, flag, final_pub, rank_pub, n, avg_rec, err, steps, cuts, unadj_rec, flag_used, seg_rec, rsp, final_known, final_rec, rank_rec = _recompute(metrics, p)  # fmt: skip
+
     rows: list[dict] = []
 
     def disagree(mask: np.ndarray, field: str, a: np.ndarray, b: np.ndarray, why) -> None:
-        for i in np.flatnonzero(mask):
-            code = str(p.trust_codes[i])
-            rows.append(
-                {
-                    "quarter": p.quarter,
-                    "trust_type": p.trust_type,
-                    "trust_code": code,
-                    "trust_name": names.get(code, ""),
-                    "field": field,
-                    "published": float(a[i]),
-                    "recomputed": float(b[i]),
-                    "detail": why(i),
-                }
-            )
+        rows.extend(_rows(p, mask, field, a, b, why))
 
     has_items = n > 0
     rounding_bound = 10.0**-d  # half a step for OF5002 + at most half a step from the items
@@ -256,24 +271,13 @@ def compare(metrics: pd.DataFrame, prepared: Prepared) -> Comparison:
         ),
     )
     dis = pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
-    table = pd.DataFrame(
-        {
-            "trust_code": p.trust_codes,
-            "published_average": avg,
-            "recomputed_average": avg_rec,
-            "published_segment_unadjusted": unadj_pub,
-            "recomputed_segment_unadjusted": unadj_rec,
-            "published_segment": seg_pub,
-            "recomputed_segment": seg_rec,
-            "published_final_segment": final_pub,
-            "recomputed_final_segment": final_rec,
-            "final_segment_status": np.where(
-                ~np.isnan(final_pub), "published", np.where(final_known, "derived", "unpublished")
-            ),
-            "published_rank": rank_pub,
-            "recomputed_rank": rank_rec,
-        }
+    table = _table(p, avg, avg_rec, unadj_pub, unadj_rec, seg_pub, seg_rec)
+    table["published_final_segment"] = final_pub
+    table["recomputed_final_segment"] = final_rec
+    table["final_segment_status"] = np.where(
+        ~np.isnan(final_pub), "published", np.where(final_known, "derived", "unpublished")
     )
+    table["published_rank"], table["recomputed_rank"] = rank_pub, rank_rec
     fin_pub = final_known & ~np.isnan(final_pub)
     summary = {
         "quarter": p.quarter,
@@ -296,6 +300,42 @@ def compare(metrics: pd.DataFrame, prepared: Prepared) -> Comparison:
         "disagreements": len(dis),
     }
     return Comparison(p.quarter, p.trust_type, table, dis, summary)
+
+
+def _rows(p: Prepared, mask, field: str, a: np.ndarray, b: np.ndarray, why) -> list[dict]:
+    """One disagreement row per trust where `mask` is set; `why(i)` explains trust i."""
+    names = dict(zip(p.trusts["trust_code"], p.trusts["trust_name"], strict=True))
+    out = []
+    for i in np.flatnonzero(mask):
+        code = str(p.trust_codes[i])
+        out.append(
+            {
+                "quarter": p.quarter,
+                "trust_type": p.trust_type,
+                "trust_code": code,
+                "trust_name": names.get(code, ""),
+                "field": field,
+                "published": float(a[i]),
+                "recomputed": float(b[i]),
+                "detail": why(i),
+            }
+        )
+    return out
+
+
+def _table(p: Prepared, avg, avg_rec, unadj_pub, unadj_rec, seg_pub, seg_rec) -> pd.DataFrame:
+    """Published beside recomputed, one row per trust (final segment and rank added after)."""
+    return pd.DataFrame(
+        {
+            "trust_code": p.trust_codes,
+            "published_average": avg,
+            "recomputed_average": avg_rec,
+            "published_segment_unadjusted": unadj_pub,
+            "recomputed_segment_unadjusted": unadj_rec,
+            "published_segment": seg_pub,
+            "recomputed_segment": seg_rec,
+        }
+    )
 
 
 def compare_all(metrics: pd.DataFrame) -> list[Comparison]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -11,11 +9,11 @@ import streamlit as st
 from league_atlas.render import mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
-from pages._export_panel import export_panel
+from league_atlas_ui import shared
+from league_atlas_ui.export_panel import export_panel
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
@@ -23,12 +21,12 @@ where = area_names.get(c.focus.code, "England")
 if c.present:
     st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
     st.button(
-        "Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:"
+        "Leave presenter mode", on_click=shared.leave_present, icon=":material/close_fullscreen:"
     )
 else:
     st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 if c.focus.code and not shown.empty:
     with st.container(border=True):
         st.markdown(f"**{where} at a glance**")
@@ -78,7 +76,7 @@ labels = col3.checkbox(
     "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
 )
 
-gdf = _shared.boundary(version, layer)
+gdf = shared.boundary(version, layer)
 code_col = {
     "nhs_region": "located_region_code" if "located_region_code" in view else "region_code",
     "icb23": "icb23_code",
@@ -92,7 +90,7 @@ polygons = mapview.boundary_geojson(gdf, stat, counts)
 focus_outline = None
 bounds = None
 if c.focus.code:
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -109,12 +107,11 @@ def _on_select() -> None:
         st.session_state["trust"] = code
 
 
-st.markdown(_shared.legend_html(), unsafe_allow_html=True)
+st.markdown(shared.legend_html(), unsafe_allow_html=True)
 deck = mapview.build_deck(
     points,
     polygons,
     mapview.view_for_bounds(bounds),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,
@@ -181,7 +178,7 @@ _approx = (
     if "location_approximate" in shown
     else pd.Series(False, index=shown.index)
 )
-table = _shared.table_for_display(
+table = shared.table_for_display(
     shown.assign(
         on_map=np.where(
             ~shown["on_map"], "not on map", np.where(_approx, "yes (approximate location)", "yes")

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import streamlit as st
 
 from league_atlas.render import mapview
 from league_atlas.views import explorer, metric_catalogue
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-store, c = _shared.page_context()
-version = _shared.store_version()
+store, c = shared.page_context()
+version = shared.store_version()
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
-dic = _shared.metric_dictionary(version, c.trust_type, c.quarter)
+dic = shared.metric_dictionary(version, c.trust_type, c.quarter)
 
 st.title(f"One metric across {label.lower()}, {c.quarter}")
-_shared.param_notices()
+shared.param_notices()
 st.caption(
     "The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here."
 )
@@ -60,7 +58,6 @@ deck = mapview.build_deck(
     pts,
     None,
     mapview.ENGLAND_VIEW,
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=c.present,
 )
 st.pydeck_chart(

@@ -9,15 +9,15 @@ import streamlit as st
 
 from league_atlas.scoring import engine, recompute
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 
 st.title("Trust profile")
-_shared.param_notices()
+shared.param_notices()
 
 towns = (
     store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
@@ -51,7 +51,7 @@ if not code or code not in by_code.index:
 
 t = by_code.loc[code]
 st.header(f"{ui.md_escape(t['trust_name'])} ({code})")
-_shared.weights_banner(prep, c)
+shared.weights_banner(prep, c)
 place = " · ".join(
     str(x)
     for x in (t.get("region_name"), t.get("icb23_name"), t.get("lad_name"))
@@ -84,7 +84,7 @@ compare = col_b.selectbox(
 )
 
 # ------------------------------------------------------------------ headline
-iv = _shared.intervals(
+iv = shared.intervals(
     version,
     c.trust_type,
     c.quarter,
@@ -165,13 +165,13 @@ st.caption(
 
 # ------------------------------------------------------------------ metrics: spine chart + table
 st.subheader("Each metric against the trust type")
-tm = _shared.trust_metrics(version, c.trust_type, c.quarter, code, tuple(peers))
+tm = shared.trust_metrics(version, c.trust_type, c.quarter, code, tuple(peers))
 if tm.empty:
     st.info("No metric rows for this trust in this release.")
 else:
     tm = tm.assign(metric=tm["metric_id"] + " " + tm["description"].str.slice(0, 60))
     if compare:
-        other = _shared.trust_metrics(version, c.trust_type, c.quarter, compare, tuple(peers))
+        other = shared.trust_metrics(version, c.trust_type, c.quarter, compare, tuple(peers))
         tm = tm.merge(
             other[["metric_id", "value", "pos_value"]].rename(
                 columns={"value": "compare_value", "pos_value": "pos_compare"}
@@ -261,7 +261,7 @@ st.subheader("Across quarters")
 quarters = store.quarters(c.trust_type)
 trend = []
 for q in quarters:
-    pq = _shared.prepared(version, c.trust_type, q)
+    pq = shared.prepared(version, c.trust_type, q)
     off = engine.official_table(pq).set_index("trust_code")
     if code in off.index:
         trend.append(

@@ -8,11 +8,10 @@ off with LEAGUE_ATLAS_ALLOW_UPLOAD=0 (releases are then added with the command l
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
+from league_atlas import config
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.io import provenance
 from league_atlas.io.sources import catalogue
@@ -20,15 +19,15 @@ from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import writer
 from league_atlas.views import presentation as ui
 from league_atlas.views import release_checks
-from pages import _shared
+from league_atlas_ui import shared
 
-ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
+ALLOW_ENV = config.ALLOW_UPLOAD_ENV
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
-store, _ = _shared.page_context()
+store, _ = shared.page_context()
 st.title("Add a new NOF release")
 
-if os.environ.get(ALLOW_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+if not config.flag(ALLOW_ENV):
     st.info(
         f"Uploading releases is switched off on this deployment ({ALLOW_ENV}=0). "
         "Releases are added by whoever runs it, with the command line instead:",
@@ -94,7 +93,7 @@ if st.button(
     status = st.status("Checking the file and rebuilding the store...")
     try:
         info, result = writer.add_release(
-            _shared.data_dir(),
+            shared.data_dir(),
             data=up.getvalue(),
             name=up.name,
             quarter=quarter.strip() or None,
@@ -117,7 +116,7 @@ if st.button(
         # Cached data and resources are keyed by the store version, which has just changed,
         # so the rerun (sidebar included) reads the new store.
         summary = provenance.release_summary(info, old_manifest, result.manifest)
-        checks = release_checks.check_lines(_shared.data_dir(), info, metric_ids_before)
+        checks = release_checks.check_lines(shared.data_dir(), info, metric_ids_before)
         summary["Checks (recomputed from the items)"] = "; ".join(checks) or "none"
         st.session_state["_upload_done"] = summary
         st.rerun()

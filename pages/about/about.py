@@ -7,9 +7,9 @@ import streamlit as st
 
 from league_atlas.io import provenance
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-store, _ = _shared.page_context()
+store, _ = shared.page_context()
 m = store.manifest
 counts = m.get("counts", {})
 

@@ -10,11 +10,11 @@ import streamlit as st
 from league_atlas.scoring import recompute
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
-from pages._export_panel import export_panel
+from league_atlas_ui import shared
+from league_atlas_ui.export_panel import export_panel
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 view = explorer.in_focus(view, c.focus)
 where = (
     explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")
@@ -25,8 +25,8 @@ where = (
 st.title(
     f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}"
 )
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 
 f1, f2, f3 = st.columns([3, 2, 2])
 search = f1.text_input(
@@ -151,7 +151,7 @@ spread = st.slider(
     bind="query-params",
     help=ui.UNCERTAINTY_SPREAD.help,
 )
-iv = _shared.intervals(
+iv = shared.intervals(
     version,
     c.trust_type,
     c.quarter,

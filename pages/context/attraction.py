@@ -3,8 +3,6 @@ weights, performance against the index, correlations, and the context-adjusted l
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -15,16 +13,16 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.render import mapview
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _charts, _shared
+from league_atlas_ui import charts, shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 st.title(f"Staff attraction and area context: {type_label}, {c.quarter}")
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 
-context = _shared.context_table(version)
+context = shared.context_table(version)
 if context is None:
     st.info(
         "This store has no context proxies (staff survey, sickness, leavers, foundation "
@@ -96,12 +94,12 @@ st.markdown(
 points = adjustment.value_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
 bounds = None
 if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
 polygons = (
-    mapview.boundary_geojson(_shared.boundary(version, "nhs_region"), None)
+    mapview.boundary_geojson(shared.boundary(version, "nhs_region"), None)
     if "nhs_region" in store.boundary_ids()
     else None
 )
@@ -110,7 +108,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
     ),
     key="attraction_map",
@@ -186,7 +183,7 @@ try:
 except LeagueAtlasError as exc:
     st.info(f"Not enough trusts with an index to compare: {exc}")
 else:
-    chart = _charts.score_scatter_with_fit(
+    chart = charts.score_scatter_with_fit(
         scatter,
         line,
         x=proxies.INDEX_COLUMN,

@@ -3,8 +3,6 @@ score against distance from London, the share of variance between regions, and t
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,10 +12,10 @@ from league_atlas.render import mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _charts, _shared
+from league_atlas_ui import charts, shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 
 
 @st.cache_data(show_spinner="Bootstrapping the London and South East difference...", max_entries=64)
@@ -30,15 +28,15 @@ def report(
     method: str,
     geography: str,
 ) -> disparities.DisparityReport:
-    st_ = _shared.current_store()
+    st_ = shared.current_store()
     v = explorer.league_view(
-        _shared.prepared(version, trust_type, quarter),
+        shared.prepared(version, trust_type, quarter),
         st_.trusts,
         Weights.loads(weights_json),
         financial_override=override,
         segment_method=method,
     )
-    return disparities.disparity_report(v, _shared.context_table(version), geography)
+    return disparities.disparity_report(v, shared.context_table(version), geography)
 
 
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
@@ -46,8 +44,8 @@ focus_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.cod
 where = focus_names.get(c.focus.code, "")
 
 st.title(f"Regional disparities: {type_label}, {c.quarter}")
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 st.write(
     "How the league table differs between places. Average score runs from 1 (best) to 4 "
     "(worst), so a lower mean is better; rank change is positive when trusts move up under the "
@@ -85,7 +83,7 @@ code_col = disparities.GEOGRAPHIES[geography][0]
 layer = {"region": "nhs_region", "located_region": "nhs_region"}.get(geography, geography)
 stat = disparities.area_stat(table, measure)
 if layer in store.boundary_ids():
-    gdf = _shared.boundary(version, layer)
+    gdf = shared.boundary(version, layer)
     counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
     polygons = mapview.boundary_geojson(gdf, stat, counts)
 else:
@@ -93,7 +91,7 @@ else:
 focus_outline = None
 bounds = None
 if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -119,7 +117,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
         focus_outline=focus_outline,
     ),
@@ -230,7 +227,7 @@ else:
 st.header("Score against distance from central London")
 dist = rep.distance
 if dist is None:
-    ctx_missing = _shared.context_table(version) is None
+    ctx_missing = shared.context_table(version) is None
     if ctx_missing:
         st.info(
             "No context proxies in this store, so distance to London is not available. "
@@ -243,7 +240,7 @@ if dist is None:
 else:
     line = rep.distance_line
     joined = disparities.with_context(
-        view, _shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
+        view, shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
     ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
     joined["in_focus"] = (
         joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
@@ -251,7 +248,7 @@ else:
         else False
     )
     x_title = "Distance to central London (km)"
-    chart = _charts.score_scatter_with_fit(
+    chart = charts.score_scatter_with_fit(
         joined,
         line,
         x=disparities.DISTANCE_PROXY,
