@@ -61,6 +61,10 @@ st.write(
 # The geography registry: the store's layers and this session's own, keyed by trust field.
 layer_specs = {s.trust_field: s for s in session_areas.all_layers(store).values()}
 geo_labels = {k: s.area_name for k, s in layer_specs.items()}
+if "region" in layer_specs and "located_region_code" in view:
+    # NHS England groups by region of record ("region"); this is where the trusts' points fall.
+    layer_specs["located_region"] = layer_specs["region"]
+    geo_labels["located_region"] = ui.LOCATED_REGION_LABEL
 col1, col2 = st.columns(2)
 geography = col1.selectbox(
     "Areas", list(geo_labels), format_func=geo_labels.get, key="rgeo", bind="query-params"

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from league_atlas.scoring import recompute
 from league_atlas.views import explorer, exports, likely_ranges
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, session_areas, shared
@@ -70,9 +71,10 @@ official_segment = [
     for s in shown["official_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 ]
 final_segment = [
-    ("S5" if s == 5 else "")
+    ("S5" if s == 5 else "" if s == s else "not published")
     for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 ]
+_flags = recompute.flags_by_trust(store.recompute, c.quarter, c.trust_type)
 # Official and re-weighted side by side: rank, segment and score pairs, then what moved it.
 table = pd.DataFrame(
     {
@@ -85,11 +87,24 @@ table = pd.DataFrame(
         "Segment (current weights)": shown["segment_label"],
         "Segment change": seg_change,
         "Official score": shown["official_average_score"].round(2),
+        "Check (recomputed)": shown["trust_code"].map(
+            lambda t: f"{ui.RECOMPUTE_FLAG}: {_flags[t]}" if t in _flags else "agrees"
+        ),
         "Score (current weights)": shown["average_score"].round(3),
         "Final segment (5 = RSP)": final_segment,
         "What moved it": shown["drivers"],
         "NHS region": shown.get("region_name"),
-        "On map": shown["on_map"].map({True: "yes", False: "not on map"}),
+        "On map": np.where(
+            ~shown["on_map"],
+            "not on map",
+            np.where(
+                shown.get("location_approximate", pd.Series(False, index=shown.index))
+                .fillna(False)
+                .astype(bool),
+                "yes (approximate location)",
+                "yes",
+            ),
+        ),
     }
 ).sort_values(["Rank (current weights)", "ODS code"])
 

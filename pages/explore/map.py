@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from league_atlas.render import mapview
@@ -79,6 +80,9 @@ labels = col3.checkbox(
 
 gdf = session_areas.boundary(version, layer)
 code_col = f"{layer_specs[layer].trust_field}_code"
+if code_col == "region_code" and "located_region_code" in view:
+    # Region polygons are coloured by where trusts are (the region of record is NHS England's).
+    code_col = "located_region_code"
 stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
 polygons = mapview.boundary_geojson(gdf, stat, counts)
@@ -148,7 +152,9 @@ if c.trust and c.trust in set(view["trust_code"]):
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
         "Segment",
-        ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"]).label,
+        ui.segment_style(
+            5 if pd.notna(t["final_segment"]) and t["final_segment"] == 5 else t["segment"]
+        ).label,
         help=ui.segment_style(t["segment"]).meaning,
     )
     m2.metric(

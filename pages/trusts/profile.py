@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from league_atlas.analysis import change
-from league_atlas.scoring import engine
+from league_atlas.scoring import engine, recompute
 from league_atlas.views import likely_ranges
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, shared
@@ -48,6 +48,7 @@ place = " · ".join(
 )
 st.caption(
     ui.md_escape(f"{t['trust_subtype']} · {place} · located by {t.get('located_by', 'n/a')}")
+    + (f" · {ui.APPROXIMATE_LOCATION}" if bool(t.get("location_approximate", False)) else "")
 )
 
 subtypes = prep.trusts.set_index("trust_code")["trust_subtype"]
@@ -92,6 +93,7 @@ iv = (
     if weight_layer
     else None
 )
+recompute_flags = recompute.flags_by_trust(store.recompute, c.quarter, c.trust_type)
 gaps = engine.segment_gaps(
     prep, c.weights, segment_method=c.segment_method, financial_override=c.financial_override
 ).set_index("trust_code")
@@ -99,7 +101,7 @@ gaps = engine.segment_gaps(
 
 def headline(code: str) -> None:
     r = by_code.loc[code]
-    seg_shown = r["final_segment"] if r["final_segment"] == 5 else r["segment"]
+    seg_shown = 5 if pd.notna(r["final_segment"]) and r["final_segment"] == 5 else r["segment"]
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Segment", ui.segment_style(seg_shown).label, help=ui.segment_style(seg_shown).meaning
@@ -110,6 +112,11 @@ def headline(code: str) -> None:
         delta=f"{int(r['rank_change'])} vs official" if r["rank_change"] else None,
     )
     m3.metric("Average score (1 best - 4 worst)", f"{r['average_score']:.2f}")
+    if code in recompute_flags:
+        st.warning(
+            f"{ui.RECOMPUTE_FLAG} with the published values shown above: {recompute_flags[code]}.",
+            icon=":material/report:",
+        )
     lr = ranges.loc[code]
     st.write(
         likely_ranges.trust_sentence(

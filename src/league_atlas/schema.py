@@ -63,8 +63,9 @@ TRUST_COLUMNS = [
     "trust_name",
     "trust_type",
     "trust_subtype",
-    "region_code",  # NHS England region ONS code, 2024 boundaries (E400000xx)
+    "region_code",  # region of record: NHS England's (release Region, else ODS), E400000xx
     "region_name",
+    "region_source",  # release | ods | located: where the region of record came from
     "icb23_code",  # ICB GSS code, April 2023 boundaries (42)
     "icb23_name",
     "icb26_code",  # ICB GSS code, April 2026 boundaries (36)
@@ -73,7 +74,10 @@ TRUST_COLUMNS = [
     "lad_name",
     "lat",
     "lon",
-    "located_by",  # which rule placed the trust (see places.py)
+    "located_by",  # which rule placed the trust (see places/locate.py)
+    "location_approximate",  # True when placed by a centroid fallback, not an address or site
+    "located_region_code",  # the NHS region the point falls in (spatial join; area maps)
+    "located_region_name",
 ]
 
 # Store file names under DATA_DIR/store/.
@@ -84,6 +88,7 @@ STORE_FILES = {
     "trusts": "trusts.parquet",
     "places_report": "places_report.parquet",
     "sites": "sites.parquet",  # one row per trust x place (ODS HQ address, NHS.UK sites): search
+    "recompute": "recompute.parquet",  # recompute-and-compare disagreements (scoring.recompute)
     "manifest": "manifest.json",
     "boundaries": "boundaries",  # folder of GeoParquet, one file per layer id
     "context": "context",  # folder: proxies.parquet and friends (context stage)

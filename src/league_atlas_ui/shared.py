@@ -559,11 +559,37 @@ def weights_banner(prep: preparation.Prepared, c: Controls) -> None:
         st.success(
             md_escape(status.banner_text(s, c.trust_type, c.quarter)), icon=":material/verified:"
         )
-        return
-    st.warning(md_escape(s.text), icon=":material/warning:")
-    if not c.weights.is_official_for(prep):
-        with st.expander("Weights in use"):
-            st.dataframe(explorer.weights_in_use(prep, c.weights), hide_index=True, width="stretch")
+    else:
+        st.warning(md_escape(s.text), icon=":material/warning:")
+        if not c.weights.is_official_for(prep):
+            with st.expander("Weights in use"):
+                st.dataframe(
+                    explorer.weights_in_use(prep, c.weights), hide_index=True, width="stretch"
+                )
+    release_notices(prep)
+
+
+def release_notices(prep: preparation.Prepared) -> None:
+    """What the release itself cannot tell: rules of an unknown framework year, unpublished
+    segment 5, and where recomputing the official table disagrees with the published one."""
+    from league_atlas.scoring import recompute
+
+    if prep.rules.provisional:
+        st.info(prep.rules.provisional_notice(), icon=":material/info:")
+    if not prep.has_support_rows:
+        st.caption(ui.RSP_UNPUBLISHED)
+    store = current_store()
+    flags = (
+        recompute.flags_by_trust(store.recompute, prep.quarter, prep.trust_type) if store else {}
+    )
+    if flags:
+        st.warning(
+            f"{ui.RECOMPUTE_FLAG} with the published table for {len(flags)} "
+            f"{'trust' if len(flags) == 1 else 'trusts'} in "
+            f"{prep.quarter}: the published values stay the official ones and are shown; the "
+            "flags are in the table.",
+            icon=":material/report:",
+        )
 
 
 def md_escape(text: str) -> str:

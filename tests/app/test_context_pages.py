@@ -80,7 +80,8 @@ def test_regions_page_without_context_still_has_the_table(app):
     assert "No context proxies" in texts and "python -m league_atlas build" in texts
     table = _table_with(app, "Trusts")
     assert table["Trusts"].sum() == len(TRUST_CODES)
-    assert "Not located" in set(table["Area"])
+    # every made-up trust is in NHS England's region of record, located or not
+    assert "Not located" not in set(table["Area"])
     assert any(m.label.endswith("mean score") for m in app.metric)
 
 
@@ -140,8 +141,9 @@ def test_changing_the_proxies_changes_r2(ctx_app):
     assert not ctx_app.exception
     two = _metric(ctx_app, "R²")
     assert one != two
-    assert _metric(ctx_app, "Trusts in the model (n)") == "6"  # the unlocated trust has no distance
-    assert _metric(ctx_app, "Left out (missing a proxy)") == "1"
+    # every made-up trust is placed (RDD approximately, at its ICB's centroid), so all have a distance
+    assert _metric(ctx_app, "Trusts in the model (n)") == "7"
+    assert _metric(ctx_app, "Left out (missing a proxy)") == "0"
 
 
 def test_default_proxies_with_too_few_trusts_say_so(ctx_app):

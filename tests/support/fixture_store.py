@@ -14,6 +14,17 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GEO_DATADIR = FIXTURES / "geo" / "datadir"
 LAYERS = FIXTURES / "geo" / "layers.toml"
 TRUST_CODES = ["RAA", "RBB", "RCC", "RDD", "REE", "RFF", "RGG"]
+# NHS England's region for each made-up trust, as the release's Region column states it; the same
+# as the region its made-up location falls in, so the region of record and the map agree.
+REGION_OF_RECORD = {
+    "RAA": "London",
+    "RBB": "East",
+    "RCC": "East",
+    "RDD": "East",
+    "REE": "London",
+    "RFF": "London",
+    "RGG": "East",
+}
 
 
 def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
@@ -22,6 +33,8 @@ def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
     release = sources.raw_file(data_dir, "nof_acute_q1_2526")
     release.parent.mkdir(parents=True, exist_ok=True)
     trusts = nf.make_trusts(seed=seed, codes=TRUST_CODES)
+    for t in trusts:
+        t.region = REGION_OF_RECORD[t.code]
     nf.write_release(release, trusts)
     monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
     writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)

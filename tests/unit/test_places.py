@@ -127,7 +127,7 @@ def test_rule_order_for_located_by(built):
         "RAA": "hq_postcode",
         "RBB": "nhs_site",
         "RCC": "independent_site",
-        "RDD": "unlocated",
+        "RDD": "approx_icb_centroid",
         "REE": "hq_postcode",
         "RFF": "hq_site_postcode",
         "RGG": "hq_postcode",
@@ -196,7 +196,15 @@ def test_sjoin_assigns_every_layer(built):
         "E54000071",
         "E09000001",
     )
-    assert (rgg["region_code"], rgg["icb23_code"], rgg["icb26_code"], rgg["lad_code"]) == (
+    # region_code is NHS England's region of record (RGG's NOF label "London"); the point's
+    # region stays in located_region_code
+    assert rgg["region_code"] == "E40000003" and rgg["located_region_code"] == "E40000013"
+    assert (
+        rgg["located_region_code"],
+        rgg["icb23_code"],
+        rgg["icb26_code"],
+        rgg["lad_code"],
+    ) == (
         "E40000013",
         "E54000026",
         "E54000065",
@@ -222,7 +230,8 @@ def test_nearest_fallback_for_a_point_just_off_the_coast(built):
 
 def test_nearest_fallback_has_a_limit(layers, specs):
     table, report = locate.build_places(DATA, _trusts(), layers, specs=specs, nearest_max_m=100)
-    assert pd.isna(table.set_index("trust_code").at["REE", "region_code"])
+    assert pd.isna(table.set_index("trust_code").at["REE", "located_region_code"])
+    assert table.set_index("trust_code").at["REE", "region_code"] == "E40000003"  # from ODS
     assert "no_region" in _issues(report, "REE")
     assert not locate.fully_joined(table.set_index("trust_code")).loc["REE"]
 
@@ -243,7 +252,9 @@ def test_disagreement_report(built):
     rbb = report[(report["trust_code"] == "RBB") & (report["issue"] == "icb26_inconsistent")]
     assert len(rbb) == 2
     assert not _issues(report, "RAA") & {"icb26_inconsistent", "region_vs_nof"}
-    assert "unlocated" in _issues(report, "RDD") and "closed_in_ods" in _issues(report, "RDD")
+    assert "approximate_location" in _issues(report, "RDD")
+    assert "closed_in_ods" in _issues(report, "RDD")
+    assert "region_of_record_vs_located" in _issues(report, "RGG")
     assert {"not_in_ods", "unlocated", "no_region", "no_lad"} <= _issues(report, "RZZ")
     # RCC's 2025 ICB code QM2 is only in the SICBL23 lookup, which is used as a fallback.
     assert "unknown_ods_icb23" not in _issues(report, "RCC")
@@ -267,14 +278,21 @@ def test_trust_table_columns_and_names(built):
     assert table.at["RFF", "trust_name"] == "King's Test Hospital NHS Foundation Trust"
     assert table.at["RGG", "trust_name"] == "Test Gamma-East University NHS Trust"
     assert table.at["RZZ", "trust_name"] == "Zeta Trust"
-    assert table.at["RGG", "region_name"] == "East of England"
+    assert table.at["RGG", "region_name"] == "London"  # NHS England's, from the NOF label
+    assert table.at["RGG", "located_region_name"] == "East of England"
+    assert table.at["RGG", "region_source"] == "release"
+    assert table.at["RAA", "location_approximate"] == False  # noqa: E712
+    assert table.at["RDD", "location_approximate"] == True  # noqa: E712
 
 
 def test_summary_counts_rules_and_lists_issues(built):
     table, report = built
     text = locate.summary(report, table)
-    assert "8 trusts; 6 fully joined" in text  # all but the unlocated RDD and RZZ
-    assert "hq_postcode 3, hq_site_postcode 1, nhs_site 1, independent_site 1, unlocated 2" in text
+    assert "8 trusts; 7 fully joined" in text  # all but the unlocated RZZ
+    assert (
+        "hq_postcode 3, hq_site_postcode 1, nhs_site 1, independent_site 1, "
+        "approx_icb_centroid 1, approx_region_centroid 0, unlocated 1"
+    ) in text
     assert "region_vs_ods: RGG" in text
 
 

@@ -164,17 +164,16 @@ def test_truncated_file(tmp_path):
         _read(tmp_path, cut)
 
 
-def test_wrong_encoding(tmp_path):
+def test_windows_1252_is_decoded_with_a_note(tmp_path):
     data = (
         _good()
         .decode("utf-8-sig")
         .replace("Made-up Hospitals 3", "Made-up Hôpital 3")
         .encode("cp1252")
     )
-    with pytest.raises(
-        InputError, match=r"line \d+: not UTF-8 text: byte 0x[0-9A-F]{2} cannot be decoded"
-    ):
-        _read(tmp_path, data)
+    rel = _read(tmp_path, data)
+    assert "Made-up Hôpital 3 NHS Trust" in set(rel.table["trust_name"])
+    assert any("decoded as Windows-1252" in n for n in rel.info.notes)
 
 
 def test_binary_and_huge_non_csv(tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from league_atlas.cli import league as league_cmd
 from league_atlas.errors import InputError
 from league_atlas.io import releases
 from league_atlas.scoring import engine, preparation
-from league_atlas.scoring.rules import RULES_2025_26, RulesError
+from league_atlas.scoring.rules import RULES_2025_26, RulesError, rules_for
 from league_atlas.scoring.weights import Weights, WeightsError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scoring"
@@ -327,12 +327,11 @@ def test_bad_tables_give_clear_errors(metrics):
         preparation.prepare(metrics.drop(columns="value"), "acute")
     with pytest.raises(InputError, match="duplicate rows"):
         preparation.prepare(pd.concat([metrics, metrics.head(1)]), "acute", "Q1 2025/26")
-    no_summary = metrics[~metrics.metric_id.isin(["OF5000"])]
+    no_summary = metrics[~metrics.metric_id.isin(["OF5000", "OF5003"])]
     with pytest.raises(InputError, match=r"no OF5000 \(adjusted segment\) rows"):
         preparation.prepare(no_summary, "acute")
-    other_year = metrics.assign(framework_year="2031/32")
     with pytest.raises(RulesError, match="no segmentation rules for framework year '2031/32'"):
-        preparation.prepare(other_year, "acute")
+        rules_for("2031/32")
     with pytest.raises(InputError, match="DataFrame"):
         preparation.prepare([1, 2], "acute")  # type: ignore[arg-type]
 

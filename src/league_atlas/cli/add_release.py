@@ -9,6 +9,7 @@ from pathlib import Path
 from league_atlas import config
 from league_atlas.cli._common import add_data_dir
 from league_atlas.store import writer
+from league_atlas.views import release_checks
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,9 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data_dir = config.data_dir(args.data_dir)
+    before = release_checks.metric_ids_before(data_dir)
     info, result = writer.add_release(
         data_dir, args.file, quarter=args.quarter, trust_type=args.trust_type
     )
+    if result.unchanged:
+        print(f"{info.file}: {result.report[0]}", file=sys.stderr)
+        return 0
     supplies = next(
         (r["supplies"] for r in result.manifest["releases"] if r["sha256"] == info.sha256), ""
     )
@@ -41,4 +46,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for note in info.notes:
         print(f"note: {note}", file=sys.stderr)
+    for line in release_checks.check_lines(data_dir, info, before):
+        print(line, file=sys.stderr)
     return 0

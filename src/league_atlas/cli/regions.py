@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="region",
         metavar="ID",
         help="areas: any boundary layer of the store, by trust field or layer id: region (NHS "
-        "region, default), icb23, icb26, lad, sicbl23, utla23, cauth23, or one added with "
+        "region of record, NHS England's own, default; located_region, the region containing the trust's location), icb23, icb26, lad, sicbl23, utla23, cauth23, or one added with "
         "add-boundaries",
     )
     p.add_argument(
@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         f"({layer.area_name}), {scenario}",
         file=sys.stderr,
     )
+    if prepared.rules.provisional:
+        print(f"notice: {prepared.rules.provisional_notice()}", file=sys.stderr)
     for line in report.lines():
         print(line, file=sys.stderr)
     out = report.summary() if args.summary else report.table

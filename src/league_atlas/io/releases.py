@@ -13,6 +13,7 @@ file, line and column and what was expected. Unknown metric ids are kept.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import itertools
@@ -137,7 +138,18 @@ def trust_type_synonyms() -> dict[str, str]:
                 expected=f"one of {TRUST_TYPES}",
             )
         out[_norm(row["label"])] = key
+        out.setdefault(_loose_label(row["label"]), key)
     return out
+
+
+def _loose_label(label: str) -> str:
+    """Forgiving trust-type form: case, '&', plurals and the words 'trust'/'NHS' do not matter
+    ("Non-acute trusts" == "non-acute trust" == "Non-Acute")."""
+    words = re.findall(r"[a-z0-9]+", str(label).replace("&", " and ").lower())
+    words = [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    ]
+    return " ".join(w for w in words if w not in ("trust", "nhs"))
 
 
 @cache
@@ -152,7 +164,8 @@ def trust_type_key(label: str) -> str | None:
     n = _norm(label)
     if n.replace("_", "-") in TRUST_TYPES:
         return n.replace("_", "-")
-    return trust_type_synonyms().get(n)
+    syn = trust_type_synonyms()
+    return syn.get(n) or syn.get(_loose_label(label))
 
 
 def parse_quarter(text: str) -> str | None:
@@ -242,6 +255,9 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        legacy = _legacy_decode(data)
+        if legacy is not None:
+            return legacy[0]
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             name,
@@ -249,6 +265,34 @@ def _decode(path: Path, data: bytes) -> str:
             line=line,
             expected="UTF-8 encoding, as NHS England publishes",
         ) from None
+
+
+def _legacy_decode(data: bytes) -> tuple[str, str] | None:
+    """Text and encoding name of a non-UTF-8 file re-saved by Excel or an older tool.
+
+    Windows-1252 when its C1 bytes (0x80-0x9F: en dash, curly quotes, euro) decode; Latin-1 when the
+    file has bytes Windows-1252 leaves undefined; the two agree when only 0xA0-0xFF occur (a £)."""
+    try:
+        data.decode("utf-8-sig")
+        return None
+    except UnicodeDecodeError:
+        pass
+    has_c1 = any(0x80 <= b <= 0x9F for b in data)
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1 (ISO-8859-1)"
+    if has_c1:
+        return text, "Windows-1252"
+    return text, "Windows-1252 / Latin-1 (identical for the bytes in this file)"
+
+
+def encoding_note(data: bytes) -> str | None:
+    """The note a release gets when it was not UTF-8 (None for UTF-8)."""
+    legacy = _legacy_decode(data)
+    if legacy is None:
+        return None
+    return f"not UTF-8: decoded as {legacy[1]} (as saved by Excel); re-save as UTF-8 to silence this note"
 
 
 def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
@@ -445,6 +489,27 @@ def _check_duplicates(path: Path, df: pd.DataFrame, key: list[str]) -> None:
         )
 
 
+TOTAL_WORDS = re.compile(r"\b(?:total|totals|all trusts|england|national|grand total)\b", re.I)
+
+
+def _drop_totals(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rows that sum or summarise many trusts (a 'Total' / 'England' line added by a spreadsheet)
+    are not trusts: drop them and say so, rather than refusing the file for a bad trust code."""
+    code = df["trust_code"].str.strip()
+    text = code.copy()
+    for c in ("trust_name", "region_label", "trust_type_label"):
+        if c in df:
+            text = text + " " + df[c].fillna("")
+    looks_total = text.str.contains(TOTAL_WORDS) & ~code.str.fullmatch(TRUST_CODE_RE).fillna(False)
+    looks_total |= code.str.fullmatch(r"(?i)total|totals|all|england|eng").fillna(False)
+    if not looks_total.any():
+        return df, []
+    lines = df.loc[looks_total, "_line"].tolist()
+    shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+    note = f"{len(lines)} totals row(s) left out (line {shown}): they summarise trusts, they are not one"
+    return df.loc[~looks_total].reset_index(drop=True), [note]
+
+
 def _check_codes(path: Path, df: pd.DataFrame) -> None:
     bad = ~df["trust_code"].str.fullmatch(TRUST_CODE_RE)
     if bad.any():
@@ -559,13 +624,14 @@ def read_release(
     text = _decode(label, data)
     header, body = _rows(label, text)
     norm = {_norm(h) for h in header}
+    enc = encoding_note(data)
     if "metric_id" in norm:
         return _check_trust_counts(
-            label, _read_metrics(label, header, body, sha, quarter, trust_type)
+            label, _with_note(_read_metrics(label, header, body, sha, quarter, trust_type), enc)
         )
     if {"average_score", "segment"} <= norm:
         return _check_trust_counts(
-            label, _read_league(label, header, body, sha, quarter, trust_type)
+            label, _with_note(_read_league(label, header, body, sha, quarter, trust_type), enc)
         )
     raise InputError(
         str(label),
@@ -598,6 +664,12 @@ def _check_trust_counts(path: Path, rel: Release) -> Release:
     return rel
 
 
+def _with_note(rel: Release, note: str | None) -> Release:
+    if not note:
+        return rel
+    return Release(dataclasses.replace(rel.info, notes=(note, *rel.info.notes)), rel.table)
+
+
 def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
     cols = _map_header(path, header, METRIC_HEADER, METRIC_REQUIRED)
     df = _frame(header, body, cols)
@@ -613,6 +685,7 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
         "units",
     ):
         df[c] = _clean_text(df[c]) if c in df else ""
+    df, total_notes = _drop_totals(df)
     df["trust_code"] = df["trust_code"].str.strip().str.upper()
     df["metric_id"] = df["metric_id"].str.strip().str.upper()
     empty_id = df["metric_id"] == ""
@@ -641,7 +714,7 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
     _check_value_ranges(path, df)
     ids = sorted(df["metric_id"].unique())
     unknown = tuple(i for i in ids if not METRIC_ID_RE.match(i))
-    notes = []
+    notes = list(total_notes)
     if unknown:
         notes.append(
             f"kept {len(unknown)} metric id(s) outside the OFnnnn pattern: {', '.join(unknown[:10])}"
@@ -684,6 +757,7 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
     df = _frame(header, body, cols)
     for c in ("trust_name", "region_label", "trust_type_label", "trust_subtype"):
         df[c] = _clean_text(df[c]) if c in df else ""
+    df, total_notes = _drop_totals(df)
     df["trust_code"] = df["trust_code"].str.strip().str.upper()
     _check_codes(path, df)
     df["average_score"] = _numbers(path, df, "average_score", "Average_score", required=True)
@@ -730,7 +804,9 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
                 column=c.capitalize(),
                 expected=what,
             )
-    return _release(path, sha, "league", df[LEAGUE_FILE_COLUMNS], quarter_from)
+    return _release(
+        path, sha, "league", df[LEAGUE_FILE_COLUMNS], quarter_from, notes=tuple(total_notes)
+    )
 
 
 def merge_releases(releases: list[Release]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:

@@ -11,7 +11,17 @@ No single source locates every trust, so a trust's point comes from the first ru
    two towns.
 3. ``independent_site``: the same with sites flagged independent sector whose parent is the trust
    (the flag is unreliable: some trusts' only listed sites carry it).
-4. ``unlocated``: none of the above; the trust is reported.
+4. ``approx_icb_centroid``: APPROXIMATE, when no postcode or site places the trust: the centroid
+   of its ODS 2023 ICB (the ICB polygon's centroid, or a point inside it for a concave shape),
+   so the trust is on the map in the right ICB and region but not at its address.
+   ``approx_region_centroid``: the same with its NHS region of record when no ICB is known.
+5. ``unlocated``: none of the above; the trust is reported.
+
+Region of record: ``region_code``/``region_name`` are NHS England's region for the trust (the
+release's Region label through geo/nhs_regions.csv, else its ODS region), which is what NHS England
+groups by; ``region_source`` says which. The spatial join's region is kept as
+``located_region_code``/``located_region_name`` for area maps, and every disagreement between the
+two is a report row (``region_of_record_vs_located``).
 
 Hospital.csv predates recent mergers, so sites of a merged trust still name the old parent (no
 source here gives successors, so none is guessed); a merged trust is placed by its HQ postcode.
@@ -52,7 +62,16 @@ HOSPITALS_SOURCE = "nhsuk_hospitals"
 NSPL_SOURCE = "nspl_trust_hq"
 ICB_LOOKUP_SOURCES = ("icb_names_2024", "lookup_sicbl23")
 
-LOCATED_BY = ("hq_postcode", "hq_site_postcode", "nhs_site", "independent_site", "unlocated")
+LOCATED_BY = (
+    "hq_postcode",
+    "hq_site_postcode",
+    "nhs_site",
+    "independent_site",
+    "approx_icb_centroid",
+    "approx_region_centroid",
+    "unlocated",
+)
+APPROXIMATE = ("approx_icb_centroid", "approx_region_centroid")
 JOIN_FIELDS = ("region", "icb23", "icb26", "lad")
 EXTRA_COLUMNS = [
     "location_detail",
@@ -585,6 +604,7 @@ def build_places(
 
     located = locate_trusts(codes, [ods[sid] for sid in ODS_SOURCES], nspl, sites)
     table = table.merge(located, on="trust_code", how="left")
+    _approximate_places(table, field_layers, icb_gss, crosswalk, specs)
     for rec in table[table["located_by"] == "unlocated"].itertuples(index=False):
         pc = (
             f"HQ postcode {rec.postcode} not in the NSPL subset"
@@ -592,6 +612,8 @@ def build_places(
             else "no HQ postcode"
         )
         note(rec.trust_code, "unlocated", f"{pc}; no hospital site with this parent code")
+    for rec in table[table["located_by"].isin(APPROXIMATE)].itertuples(index=False):
+        note(rec.trust_code, "approximate_location", rec.location_detail)
 
     # Spatial joins.
     has_point = table["lat"].notna()
@@ -695,6 +717,8 @@ def build_places(
     ):
         note(code, "icb26_inconsistent", detail)
 
+    _region_of_record(table, crosswalk, note)
+
     table["n_nhs_sites"] = table["n_nhs_sites"].fillna(0).astype(int)
     table["n_independent_sites"] = table["n_independent_sites"].fillna(0).astype(int)
     layer_columns = [
@@ -707,6 +731,7 @@ def build_places(
         if col not in table.columns:
             table[col] = np.nan
     out = table[TRUST_COLUMNS + EXTRA_COLUMNS + layer_columns].copy()
+    out["location_approximate"] = out["located_by"].isin(APPROXIMATE)
     out["lat"] = out["lat"].astype(float)
     out["lon"] = out["lon"].astype(float)
     for field in field_layers:
@@ -714,6 +739,117 @@ def build_places(
             out[col] = out[col].astype(str)
     rep = pd.DataFrame(report, columns=REPORT_COLUMNS)
     return out, rep
+
+
+def _centroid_in(geom, crs) -> tuple[float, float]:
+    """(lat, lon) of a polygon's centroid on the National Grid, or a point inside it when the
+    centroid falls outside (a concave or multi-part shape)."""
+    g = gpd.GeoSeries([geom], crs=crs).to_crs(BNG)
+    c = g.centroid.iloc[0]
+    if not g.iloc[0].contains(c):
+        c = g.representative_point().iloc[0]
+    lat, lon = bng_to_wgs84([c.x], [c.y])
+    return float(lat[0]), float(lon[0])
+
+
+def _approximate_places(table, field_layers, icb_gss, crosswalk, specs) -> None:
+    """Place the still-unlocated trusts at the centroid of their ODS 2023 ICB, else of their
+    region of record, marked approximate (module doc, rule 4)."""
+    todo = table.index[table["located_by"] == "unlocated"]
+    if not len(todo):
+        return
+    _, icbs = field_layers["icb23"]
+    _, regions = field_layers["region"]
+    for i in todo:
+        ods_icb = str(table.at[i, "ods_icb23_code"] or "").upper()
+        gss = icb_gss.get(ods_icb)
+        hit = icbs[icbs["code"] == gss] if gss else icbs.iloc[0:0]
+        if len(hit):
+            lat, lon = _centroid_in(hit.geometry.iloc[0], icbs.crs)
+            how = "approx_icb_centroid"
+            detail = (
+                f"APPROXIMATE: centroid of its ODS ICB {ods_icb} = {gss} {hit['name'].iloc[0]} "
+                "(no postcode or hospital site places it)"
+            )
+        else:
+            region = _record_region_code(table.loc[i], crosswalk)
+            hit = regions[regions["code"] == region] if region else regions.iloc[0:0]
+            if not len(hit):
+                continue
+            lat, lon = _centroid_in(hit.geometry.iloc[0], regions.crs)
+            how = "approx_region_centroid"
+            detail = (
+                f"APPROXIMATE: centroid of its NHS region {region} {hit['name'].iloc[0]} "
+                "(no postcode, hospital site or ICB places it)"
+            )
+        pc = table.at[i, "postcode"]
+        table.loc[i, ["lat", "lon", "located_by"]] = [lat, lon, how]
+        table.at[i, "location_detail"] = detail + (
+            f"; HQ postcode {pc} not in the NSPL subset" if pc else ""
+        )
+
+
+def _record_region_code(rec: pd.Series, crosswalk: pd.DataFrame) -> str:
+    """NHS England's region for a trust: the release's Region label, else its ODS region."""
+    for getter, value in (
+        (registry.region_code_for_label, rec.get("region_label")),
+        (registry.region_code_for_ods, rec.get("ods_region_code")),
+    ):
+        if value:
+            try:
+                return getter(value, crosswalk)
+            except LeagueAtlasError:
+                continue
+    return ""
+
+
+def _region_of_record(table: pd.DataFrame, crosswalk: pd.DataFrame, note) -> None:
+    """Make region_code/region_name NHS England's region of record; keep the spatial join's as
+    located_region_*; report every trust where the two differ."""
+    names = dict(zip(crosswalk["region_code"], crosswalk["region_name"], strict=True))
+    table["located_region_code"] = table["region_code"]
+    table["located_region_name"] = table["region_name"]
+    codes, sources = [], []
+    for _, rec in table.iterrows():
+        source = ""
+        code = ""
+        if rec["region_label"]:
+            try:
+                code, source = (
+                    registry.region_code_for_label(rec["region_label"], crosswalk),
+                    "release",
+                )
+            except LeagueAtlasError:
+                code = ""
+        if not code and rec["ods_region_code"]:
+            try:
+                code, source = (
+                    registry.region_code_for_ods(rec["ods_region_code"], crosswalk),
+                    "ods",
+                )
+            except LeagueAtlasError:
+                code = ""
+        if not code and pd.notna(rec["located_region_code"]):
+            code, source = rec["located_region_code"], "located"
+        codes.append(code or np.nan)
+        sources.append(source)
+    table["region_code"] = codes
+    table["region_name"] = [names.get(c, np.nan) if isinstance(c, str) else np.nan for c in codes]
+    table["region_source"] = sources
+    differs = (
+        table["region_code"].notna()
+        & table["located_region_code"].notna()
+        & (table["region_code"] != table["located_region_code"])
+    )
+    for rec in table[differs].itertuples(index=False):
+        where = "the release's Region" if rec.region_source == "release" else "ODS"
+        note(
+            rec.trust_code,
+            "region_of_record_vs_located",
+            f"NHS England's region ({where}) is {rec.region_code} {rec.region_name}; its point "
+            f"({rec.located_by}) is in {rec.located_region_code} {rec.located_region_name}. "
+            "Regional figures use NHS England's; area maps use the point's.",
+        )
 
 
 def fully_joined(table: pd.DataFrame) -> pd.Series:

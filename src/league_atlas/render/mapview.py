@@ -85,6 +85,11 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
         f"Rank change: {ui.rank_change_arrow(c)} places" if c == c else ""
         for c in df["rank_change"]
     ]
+    if "location_approximate" in df:
+        approx = df["location_approximate"].fillna(False).astype(bool).to_numpy()
+        out.loc[approx, "tt_l3"] = out.loc[approx, "tt_l3"].map(
+            lambda s: (s + " · " if s else "") + ui.APPROXIMATE_LOCATION
+        )
     return out
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from league_atlas.errors import InputError
-from league_atlas.scoring.rules import RuleSet, rules_for
+from league_atlas.scoring.rules import RuleSet, rules_or_provisional
 
 SegmentMethod = Literal["release", "quartiles"]
 SEGMENT_METHODS: tuple[str, ...] = ("release", "quartiles")
@@ -376,8 +376,8 @@ def prepare(
             f"{trust_type} {quarter}: framework years {years}",
             expected="one framework year per quarter",
         )
-    rules = rules or rules_for(str(years[0]))
-    notes: list[str] = []
+    rules = rules or rules_or_provisional(str(years[0]))
+    notes: list[str] = [rules.provisional_notice()] if rules.provisional else []
 
     dup = sub.duplicated(["trust_code", "metric_id"], keep=False)
     if dup.any():
@@ -389,6 +389,15 @@ def prepare(
         )
     wide = sub.pivot(index="trust_code", columns="metric_id", values="value").astype(float)
     avg_id, seg_id = rules.average_id, rules.segment_id
+    unadj_id, flag_id = rules.unadjusted_segment_id, rules.override_flag_id
+    if seg_id not in wide and unadj_id in wide and flag_id in wide:
+        # The rules allow it: adjusted segment = unadjusted, floored for flagged trusts.
+        wide[seg_id] = np.where(
+            wide[flag_id] == 1, np.maximum(wide[unadj_id], rules.override_floor), wide[unadj_id]
+        )
+        notes.append(
+            f"no {seg_id} (adjusted segment) rows: derived from {unadj_id} and the financial override {flag_id}"
+        )
     for mid, what in ((avg_id, "average metric score"), (seg_id, "adjusted segment")):
         if mid not in wide:
             raise InputError(

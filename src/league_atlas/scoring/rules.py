@@ -3,10 +3,22 @@
 Scoring code asks `rules_for(framework_year)` for a `RuleSet` and never names a metric id itself,
 so a new framework year (2026/27: fixed thresholds, ICBs segmented) is one more entry here, not a
 change to the callers.
+
+How to add a framework year (e.g. 2026/27), from its methodology manual:
+1. Write `RULES_2026_27 = RuleSet(framework_year="2026/27", domains=..., domain_synonyms=...)`
+   with that year's merged items, counted-through ids, summary ids, override floor and, when the
+   manual gives "defined thresholds", `cut_points=(c1, c2, c3)` (None reads them from the release).
+2. Add it to the tuple in `RULE_SETS`.
+3. Check it on the year's first real release: `python -m league_atlas build` reports the
+   recompute-and-compare figures (every published segment, final segment and rank reproduced).
+Until then, `rules_or_provisional()` lets every view open a release of an unknown year: the
+published values are shown as they are, with a notice that the re-weighting rules for that year
+are not known yet (re-weighting then borrows the newest known year's rules, and says so).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,6 +73,7 @@ class RuleSet:
     score_decimals: int = 2
     cut_points: tuple[float, ...] | None = None
     segmented_types: tuple[str, ...] = ("acute", "non-acute", "ambulance")
+    provisional_from: str = ""  # set when these are another year's rules standing in (unknown year)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "merged_items", MappingProxyType(dict(self.merged_items)))
@@ -95,6 +108,22 @@ class RuleSet:
     def canonical_domain(self, label: str) -> str | None:
         """The framework's domain name for a published label, or None when it is not a domain."""
         return self.domain_synonyms.get(_norm_label(label))
+
+    @property
+    def provisional(self) -> bool:
+        """True when the framework year has no rules of its own (see `rules_or_provisional`)."""
+        return bool(self.provisional_from)
+
+    def provisional_notice(self) -> str:
+        """The visible notice for a release of a year without rules ('' for a known year)."""
+        if not self.provisional:
+            return ""
+        return (
+            f"Re-weighting rules for framework year {self.framework_year} are not known yet: the "
+            f"published segments, scores and league positions are shown as released; re-weighted "
+            f"views borrow the {self.provisional_from} rules and may not match how NHS England "
+            f"scores {self.framework_year}."
+        )
 
     @property
     def summary_ids(self) -> tuple[str, ...]:
@@ -155,5 +184,16 @@ def rules_for(framework_year: str) -> RuleSet:
     except KeyError:
         raise RulesError(
             f"no segmentation rules for framework year {framework_year!r}; "
-            f"known: {', '.join(RULE_SETS)} (add a RuleSet in league_atlas/rules.py)"
+            f"known: {', '.join(RULE_SETS)} (add a RuleSet in league_atlas/scoring/rules.py)"
         ) from None
+
+
+def rules_or_provisional(framework_year: str) -> RuleSet:
+    """The year's rules, or for a year without rules the newest known year's rules marked
+    provisional, so a release of a new year can always be shown (with `provisional_notice()`)."""
+    if framework_year in RULE_SETS:
+        return RULE_SETS[framework_year]
+    newest = max(RULE_SETS, key=lambda y: y.split("/")[0])
+    return dataclasses.replace(
+        RULE_SETS[newest], framework_year=framework_year, provisional_from=newest
+    )

@@ -62,6 +62,16 @@ class Store:
             return pd.DataFrame(columns=SITE_COLUMNS, dtype=str)
         return self._table("sites")
 
+    @cached_property
+    def recompute(self) -> pd.DataFrame:
+        """Where recomputing the official table disagrees with the release (empty when none;
+        also for a store built before this check existed)."""
+        from league_atlas.scoring.recompute import DISAGREEMENT_COLUMNS
+
+        if not (self.path / STORE_FILES["recompute"]).is_file():
+            return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+        return self._table("recompute")
+
     def boundary(self, layer_id: str):
         """A simplified boundary layer as a GeoDataFrame (EPSG:4326: code, name, geometry)."""
         from league_atlas.places import boundaries

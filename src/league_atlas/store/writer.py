@@ -189,6 +189,7 @@ class BuildResult:
     path: Path
     manifest: dict
     report: list[str]
+    unchanged: bool = False  # add-release of a file the store already holds: nothing was written
 
 
 def _say(progress: Callable[[str], None] | None) -> Callable[[str], None]:
@@ -199,7 +200,14 @@ def _read_all_releases(
     data_dir: Path, building: Path, registry: list[dict]
 ) -> tuple[list[releases.Release], list[dict]]:
     parsed, meta = [], []
-    for path, entry in _release_inputs(data_dir, building, registry):
+    inputs = _release_inputs(data_dir, building, registry)
+    present = [p for p, _ in inputs if p.is_file()]
+    for path, entry in inputs:
+        if not path.is_file() and entry["origin"] == "catalogue" and present:
+            # A build that fetches has already refused a missing required source; without
+            # fetching (add-release, made-up test stores) a catalogued release not on disk is
+            # simply not in this store, as long as some release is.
+            continue
         if not path.is_file():
             raise StoreMissingError(
                 f"release file {path} is missing; run `python -m league_atlas fetch`"
@@ -403,6 +411,7 @@ def _build_stages(
         say(
             f"releases: {len(parsed)} file(s), {len(metrics)} metric rows ({timings['releases_s']:.1f} s)"
         )
+        recompute_summary = _recompute_and_compare(metrics, building, report)
 
         t = time.perf_counter()
         specs = all_layer_specs(data_dir)
@@ -456,6 +465,7 @@ def _build_stages(
                 "boundary_layers": {lid: int(len(g)) for lid, g in web.items()},
             },
             "report": report,
+            "recompute": recompute_summary,
         }
         timings["total_s"] = time.perf_counter() - t0
         manifest["timings"] = {k: round(v, 3) for k, v in timings.items()}
@@ -468,6 +478,17 @@ def _build_stages(
         raise
     say(f"store published at {store_dir(data_dir)} -> {final.name} in {timings['total_s']:.1f} s")
     return BuildResult(final, manifest, report)
+
+
+def _recompute_and_compare(metrics: pd.DataFrame, building: Path, report: list[str]) -> list[dict]:
+    """Recompute every official table from its items and store the disagreements (the published
+    values stay the official ones); the report lists each one."""
+    from league_atlas.scoring import recompute
+
+    comparisons = recompute.compare_all(metrics)
+    _write_parquet(recompute.all_disagreements(comparisons), building / STORE_FILES["recompute"])
+    report.extend(recompute.report_lines(comparisons))
+    return [c.summary for c in comparisons]
 
 
 def layer_specs():
@@ -552,6 +573,9 @@ def add_release(
     )
     if not (store_dir(data_dir) / STORE_FILES["manifest"]).is_file():
         raise StoreMissingError(f"no store to add to under {data_dir}; run {BUILD_COMMAND} first")
+    same = _identical_in_store(data_dir, rel.info.sha256)
+    if same is not None:
+        return rel.info, same
     entry = {
         "sha256": rel.info.sha256,
         "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -566,6 +590,21 @@ def add_release(
             data_dir, None, fetch_missing=False, progress=progress, add=[added], route=route
         )
     return rel.info, result
+
+
+def _identical_in_store(data_dir: Path, sha256: str) -> BuildResult | None:
+    """The current store, reported as unchanged, when it already holds a file with these bytes."""
+    path = store_dir(data_dir) / STORE_FILES["manifest"]
+    manifest = json.loads(path.read_text("utf-8"))
+    held = next((r for r in manifest.get("releases", []) if r.get("sha256") == sha256), None)
+    if held is None:
+        return None
+    how = "added" if held.get("origin") == "add-release" else "catalogued"
+    line = (
+        f"identical to {held['file']} already in the store ({how}, sha256 {sha256[:12]}): "
+        "nothing changed"
+    )
+    return BuildResult(store_dir(data_dir).resolve(), manifest, [line], unchanged=True)
 
 
 # ---------------------------------------------------------------- add-boundaries

@@ -19,7 +19,14 @@ from league_atlas.views import presentation as ui
 
 ENGLAND = "england"
 ENGLAND_LABEL = "All England"
-PLACE_COLUMNS = ["trust_code", "lat", "lon", "located_by"]
+PLACE_COLUMNS = [
+    "trust_code",
+    "lat",
+    "lon",
+    "located_by",
+    "location_approximate",
+    "region_source",
+]
 
 
 def focus_levels(layers: dict[str, LayerSpec]) -> dict[str, str]:
@@ -31,7 +38,8 @@ def focus_levels(layers: dict[str, LayerSpec]) -> dict[str, str]:
 def place_columns(trusts: pd.DataFrame) -> list[str]:
     """The trust-table columns a view carries: location and every layer's code and name."""
     areas = [f"{f}_{part}" for f in locate.area_fields(trusts) for part in ("code", "name")]
-    return [c for c in PLACE_COLUMNS if c in trusts.columns] + areas
+    cols = [c for c in PLACE_COLUMNS if c in trusts.columns] + areas
+    return list(dict.fromkeys(cols))  # each column once
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from league_atlas.scoring.weights import Weights
@@ -184,7 +185,18 @@ BOARD_TABLE_COLUMNS = [
 def board_table(shown: pd.DataFrame) -> pd.DataFrame:
     """The table behind the map, as the map page shows it and every export carries it: one row
     per trust in view, in league order, with display labels."""
-    df = shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"}))
+    approx = (
+        shown["location_approximate"].fillna(False).astype(bool)
+        if "location_approximate" in shown
+        else pd.Series(False, index=shown.index)
+    )
+    df = shown.assign(
+        on_map=np.where(
+            ~shown["on_map"].astype(bool),
+            "not on map",
+            np.where(approx, "yes (approximate location)", "yes"),
+        )
+    )
     df = df.sort_values("rank")
     cols = [c for c in BOARD_TABLE_COLUMNS if c in df.columns]
     return (
@@ -323,6 +335,8 @@ def key_messages(
         parts = [
             f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6) if counts.get(float(k), 0)
         ]
+        if "final_segment" in view and view["final_segment"].isna().all():
+            parts.append("S5 not published this quarter")  # RSP status unknown, not zero
         missing = int(seg.isna().sum())
         if missing:
             parts.append(f"no segment {missing}")

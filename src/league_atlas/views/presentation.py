@@ -17,6 +17,12 @@ APP_TAGLINE = "NHS trust league tables on a map: re-weight them, see how sure ea
 
 OFFICIAL_NOTE = "Official NOF table: NHS England's weights and segments."
 REWEIGHTED_NOTE = "Re-weighted: not the official NOF table"
+APPROXIMATE_LOCATION = "Location approximate (centre of its ICB or region)"
+RSP_UNPUBLISHED = (
+    "Segment 5 (Recovery Support Programme) status is not published for this quarter, so the "
+    "final segment is unknown; the segment shown is the published adjusted segment."
+)
+RECOMPUTE_FLAG = "⚠ Recomputation disagrees"
 
 # ------------------------------------------------------------------ NHS identity colours
 NHS_BLUE = "#005EB8"
@@ -219,6 +225,8 @@ COLUMN_LABELS = {
     "trust_code": "ODS code",
     "trust_name": "Trust",
     "region_name": "NHS region",
+    "located_region_name": "NHS region of the location",
+    "location_approximate": "Location approximate",
     "icb23_name": "ICB (2023)",
     "icb26_name": "ICB (2026)",
     "rank_p5": "Rank, 5th percentile",
@@ -311,3 +319,7 @@ def md_escape(text: object) -> str:
     """Text from data files made literal for Streamlit's Markdown (headers, captions, write):
     a trust called "[x](https://...) **Bold**" shows exactly that, never a link or bold text."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+# The region containing a trust's location (spatial join), beside NHS England's region of record.
+LOCATED_REGION_LABEL = "NHS region containing the trust's location"
