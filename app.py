@@ -66,4 +66,5 @@ st.session_state["controls"] = controls
 _shared.base_css()
 if controls.present:
     _shared.present_css()
+    _shared.presenter_bar(pages)
 page.run()

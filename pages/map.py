@@ -18,20 +18,135 @@ shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
 
-if c.present:
-    st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
-    st.button(
-        "Leave presenter mode", on_click=_shared.leave_present, icon=":material/close_fullscreen:"
-    )
-else:
-    st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
+type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
+headline = narrative.active_title(shown, c.trust_type, c.quarter, where)
+_shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
 _shared.param_notices()
 _shared.weights_banner(prep, c)
-if c.focus.code and not shown.empty:
-    with st.container(border=True):
-        st.markdown(f"**{where} at a glance**")
-        for line in narrative.focus_summary(view, shown, where, c.trust_type):
-            st.markdown(f"- {ui.md_escape(line)}")
+if shown.empty:
+    st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
+
+# The map first: the map on the left from the top of the page, its controls, legend, the
+# selected trust and the area summary beside it (at 1280x720 all of it in the first screen).
+map_col, side = st.columns([2.2, 1], gap="medium")
+layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
+with side:
+    ctrl = _shared.controls_area(c)
+layer = ctrl.selectbox(
+    "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
+)
+measure = ctrl.selectbox(
+    "Colour areas by",
+    list(ui.CHOROPLETHS),
+    format_func=ui.CHOROPLETHS.get,
+    key="choro",
+    bind="query-params",
+)
+labels = ctrl.checkbox(
+    "S-labels",
+    value=c.present,
+    key="labels",
+    bind="query-params",
+    help="Write S1-S5 beside each trust (only labels that fit without overlapping)",
+)
+
+gdf = _shared.boundary(version, layer)
+code_col = {
+    "nhs_region": "region_code",
+    "icb23": "icb23_code",
+    "icb26": "icb26_code",
+    "lad": "lad_code",
+}[layer]
+stat = mapview.area_stats(view, code_col, measure)
+counts = view.groupby(code_col).size() if code_col in view else None
+polygons = mapview.boundary_geojson(gdf, stat, counts)
+
+focus_outline = None
+bounds = None
+if c.focus.code:
+    fg = _shared.boundary(version, c.focus.layer)
+    sel = fg[fg["code"] == c.focus.code]
+    if len(sel):
+        bounds = tuple(sel.total_bounds)
+        focus_outline = mapview.boundary_geojson(sel, None)
+points = mapview.trust_points(view, n_trusts=len(view))
+MAP_HEIGHT = 430 if c.present else 520
+
+
+def _on_select() -> None:
+    event = st.session_state.get("map")
+    code = mapview.selected_trust(
+        getattr(event, "selection", None) or (event or {}).get("selection"), points
+    )
+    if code:
+        st.session_state["trust"] = code
+
+
+deck = mapview.build_deck(
+    points,
+    polygons,
+    mapview.view_for_bounds(
+        bounds or mapview.ENGLAND_BOUNDS,
+        width_px=800 if c.present else 640,
+        height_px=MAP_HEIGHT,
+    ),
+    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
+    labels=labels,
+    selected=c.trust,
+    focus_outline=focus_outline,
+)
+with map_col:
+    st.pydeck_chart(
+        deck,
+        on_select=_on_select,
+        selection_mode="single-object",
+        key="map",
+        height=MAP_HEIGHT,
+        alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
+    )
+with side:
+    st.markdown(_shared.legend_html(), unsafe_allow_html=True)
+    if stat is not None:
+        st.caption(f"Areas coloured by {stat.label}; darker = worse.")
+    if c.trust and c.trust in set(view["trust_code"]):
+        t = view.set_index("trust_code").loc[c.trust]
+        with st.container(border=True, key="la-selected-trust"):
+            st.markdown(f"**{ui.md_escape(t['trust_name'])}** ({c.trust})")
+            seg = ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"])
+            moved = (
+                f" ({ui.rank_change_arrow(t['rank_change'])} vs official {t['official_rank']})"
+                if t["rank_change"]
+                else ""
+            )
+            st.markdown(
+                f"Segment **{seg.label}** · rank **{t['rank']}** of {len(view)}{moved} · "
+                f"average score **{t['average_score']:.2f}** (1 best - 4 worst)"
+            )
+            why = narrative.rank_reasons(view[view["trust_code"] == c.trust])[0]
+            if why:
+                st.markdown(f"Why: {why}")
+            st.caption(
+                f"{t.get('region_name') or 'Region unknown'} · {t.get('icb23_name') or 'ICB unknown'} (2023) · "
+                f"{t.get('lad_name') or 'LAD unknown'}"
+            )
+            if t["drivers"] and not c.present:
+                st.caption(f"What moved it under these weights: {t['drivers']} (+ is worse)")
+    elif not c.present:
+        st.caption("Click a trust on the map, or choose one in the sidebar, for its details here.")
+    if c.focus.code and not shown.empty and not c.present:
+        with st.expander(f"{where} at a glance", expanded=True):
+            for line in narrative.focus_summary(view, shown, where, c.trust_type):
+                st.markdown(f"- {ui.md_escape(line)}")
+unplaced = shown[~shown["on_map"]]
+if len(unplaced):
+    n_un = len(unplaced)
+    st.caption(
+        f"{n_un} {'trust' if n_un == 1 else 'trusts'} could not be placed on the map and "
+        f"{'appears' if n_un == 1 else 'appear'} only in the table: "
+        + ", ".join(unplaced["trust_name"])
+    )
+if c.focus.code and not shown.empty and not c.present:
+    with st.expander(f"{where} against its peers"):
         peers = explorer.peer_comparison(view, shown)
         st.dataframe(
             peers.rename(
@@ -55,143 +170,45 @@ if c.focus.code and not shown.empty:
             },
         )
 
-if shown.empty:
-    st.info(
-        f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
-    )
-
-layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
-col1, col2, col3 = st.columns([2, 3, 1])
-layer = col1.selectbox(
-    "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
-)
-measure = col2.selectbox(
-    "Colour areas by",
-    list(ui.CHOROPLETHS),
-    format_func=ui.CHOROPLETHS.get,
-    key="choro",
-    bind="query-params",
-)
-labels = col3.checkbox(
-    "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
-)
-
-gdf = _shared.boundary(version, layer)
-code_col = {
-    "nhs_region": "region_code",
-    "icb23": "icb23_code",
-    "icb26": "icb26_code",
-    "lad": "lad_code",
-}[layer]
-stat = mapview.area_stats(view, code_col, measure)
-counts = view.groupby(code_col).size() if code_col in view else None
-polygons = mapview.boundary_geojson(gdf, stat, counts)
-
-focus_outline = None
-bounds = None
-if c.focus.code:
-    fg = _shared.boundary(version, c.focus.layer)
-    sel = fg[fg["code"] == c.focus.code]
-    if len(sel):
-        bounds = tuple(sel.total_bounds)
-        focus_outline = mapview.boundary_geojson(sel, None)
-points = mapview.trust_points(view, n_trusts=len(view))
-
-
-def _on_select() -> None:
-    event = st.session_state.get("map")
-    code = mapview.selected_trust(
-        getattr(event, "selection", None) or (event or {}).get("selection"), points
-    )
-    if code:
-        st.session_state["trust"] = code
-
-
-st.markdown(_shared.legend_html(), unsafe_allow_html=True)
-deck = mapview.build_deck(
-    points,
-    polygons,
-    mapview.view_for_bounds(bounds),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
-    labels=labels,
-    selected=c.trust,
-    focus_outline=focus_outline,
-)
-st.pydeck_chart(
-    deck,
-    on_select=_on_select,
-    selection_mode="single-object",
-    key="map",
-    height=620 if c.present else 540,
-    alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
-)
-if stat is not None:
-    st.caption(
-        f"Areas coloured by {stat.label}. Hover an area or a trust for its figures; click a trust for details."
-    )
-unplaced = shown[~shown["on_map"]]
-if len(unplaced):
-    st.caption(
-        f"{len(unplaced)} trust(s) could not be placed on the map and appear only in the table: "
-        + ", ".join(unplaced["trust_name"])
-    )
-
-if c.trust and c.trust in set(view["trust_code"]):
-    t = view.set_index("trust_code").loc[c.trust]
-    st.header(f"{ui.md_escape(t['trust_name'])} ({c.trust})")
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(
-        "Segment",
-        ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"]).label,
-        help=ui.segment_style(t["segment"]).meaning,
-    )
-    m2.metric(
-        "Rank",
-        f"{t['rank']} of {len(view)}",
-        delta=f"{int(t['rank_change'])} places vs official" if t["rank_change"] else None,
-    )
-    m3.metric("Average score (1 best - 4 worst)", f"{t['average_score']:.2f}")
-    m4.metric("Official rank", f"{t['official_rank']}")
-    st.write(
-        f"{t.get('region_name') or 'Region unknown'} · {t.get('icb23_name') or 'ICB unknown'} (2023) · "
-        f"{t.get('icb26_name') or 'ICB unknown'} (2026) · {t.get('lad_name') or 'LAD unknown'}"
-    )
-    if t["drivers"]:
-        st.write(f"What moved it under these weights: {t['drivers']} (score change; + is worse)")
-
 st.header("Table behind the map")
+# Key columns first (position, trust, segment, move, why), then the detail.
 MAP_TABLE_COLUMNS = [
     "rank",
     "trust_name",
-    "trust_code",
     "segment_label",
+    "rank_change_text",
+    "why",
     "average_score",
     "official_rank",
-    "rank_change_text",
+    "trust_code",
     "region_name",
     "icb23_name",
     "on_map",
 ]
 table = _shared.table_for_display(
-    shown.assign(on_map=shown["on_map"].map({True: "yes", False: "not on map"})).sort_values(
-        "rank"
-    ),
+    shown.assign(
+        on_map=shown["on_map"].map({True: "yes", False: "not on map"}),
+        why=narrative.rank_reasons(shown),
+    ).sort_values(["rank", "trust_code"]),
     MAP_TABLE_COLUMNS,
-).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
-st.dataframe(
+).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change", "why": "Why"})
+st.caption(narrative.RANK_ORDER_NOTE)
+_shared.show_table(
+    c,
     table,
-    hide_index=True,
-    width="stretch",
+    {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
+    height=38 + 35 * min(len(table), 16),
     column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},
 )
 st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")
-export_panel(
-    view=view,
-    prep=prep,
-    controls=c,
-    store=store,
-    title=narrative.active_title(shown, c.trust_type, c.quarter, where),
-    table=table,
-    where=where,
-    key="map",
-)
+if not c.present:
+    export_panel(
+        view=view,
+        prep=prep,
+        controls=c,
+        store=store,
+        title=narrative.active_title(shown, c.trust_type, c.quarter, where),
+        table=table,
+        where=where,
+        key="map",
+    )
