@@ -164,7 +164,7 @@ def item_key(item: str) -> str:
 BOUND_PREFIXES = (ui.DOMAIN_WEIGHT.key + "_", ui.ITEM_WEIGHT.key + "_", ui.INDEX_WEIGHT.key + "_")
 PAGE_PARAMS = {
     *("layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key),
-    *("metric", "compare", "rgeo", "rmeasure", "amap", "adjx"),
+    *("metric", "compare", "rgeo", "rmeasure", "amap", "adjx", "peers"),
     *(f"{ui.INDEX_WEIGHT.key}_{k}" for k in PROXIES),
 }
 

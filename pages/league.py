@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from league_atlas.views import explorer, exports, narrative
+from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
 from pages import _shared
 from pages._export_panel import export_panel
@@ -21,13 +21,15 @@ where = (
     else "England"
 )
 
-st.title(
-    f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}"
+_shared.page_title(
+    c,
+    f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}",
+    narrative.league_headline(view, c.trust_type, c.quarter, where),
 )
 _shared.param_notices()
 _shared.weights_banner(prep, c)
 
-f1, f2, f3 = st.columns([3, 2, 2])
+f1, f2, f3 = _shared.controls_area(c).columns([3, 2, 2])
 search = f1.text_input(
     "Search by trust name or ODS code",
     key="search",
@@ -74,20 +76,22 @@ final_segment = [
     for s in shown["final_segment"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 ]
 # Official and re-weighted side by side: rank, segment and score pairs, then what moved it.
+# Key columns first (position, trust, segment, move, why), then official against re-weighted.
 table = pd.DataFrame(
     {
-        "Trust": shown["trust_name"],
-        "ODS code": shown["trust_code"],
-        "Official rank": shown["official_rank"],
         "Rank (current weights)": shown["rank"],
-        "Rank change": shown["rank_change_text"],
-        "Official segment": official_segment,
+        "Trust": shown["trust_name"],
         "Segment (current weights)": shown["segment_label"],
+        "Rank change": shown["rank_change_text"],
+        "Why": narrative.rank_reasons(shown),
+        "Score (current weights)": shown["average_score"].round(3),
+        "Official rank": shown["official_rank"],
+        "Official segment": official_segment,
         "Segment change": seg_change,
         "Official score": shown["official_average_score"].round(2),
-        "Score (current weights)": shown["average_score"].round(3),
         "Final segment (5 = RSP)": final_segment,
         "What moved it": shown["drivers"],
+        "ODS code": shown["trust_code"],
         "NHS region": shown.get("region_name"),
         "On map": shown["on_map"].map({True: "yes", False: "not on map"}),
     }
@@ -102,31 +106,35 @@ def _highlight(row: pd.Series) -> list[str]:
 
 
 st.caption(
-    f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under the current weights. Segment changes are highlighted and written out."
+    f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under "
+    f"the current weights. Segment changes are highlighted and written out. {narrative.RANK_ORDER_NOTE}"
 )
-st.dataframe(
-    table.style.apply(_highlight, axis=1).format(
-        {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"}, na_rep=""
-    ),
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * len(table), 560),
-)
-stamp = exports.stamp_lines(
-    release=f"NHS Oversight Framework {c.quarter}, {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}; store built {store.manifest['built_at']}",
-    weights_note=explorer.weights_note(c.weights, prep),
-    attribution=ui.ATTRIBUTION,
-)
-st.download_button(
-    "Download this table (CSV)",
-    exports.to_csv_bytes(table, stamp),
-    file_name=f"league-atlas-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
-    mime="text/csv",
-    key="download_csv",
-)
+if table.empty:
+    filters = [f'search "{search.strip()}"' if search.strip() else ""]
+    filters += [f"segments {', '.join(ui.SEGMENTS[x].label for x in segs)}" if segs else ""]
+    filters += ["only changed ranks" if changed_only else ""]
+    st.info(
+        f"No trusts in {where} match {' and '.join(f for f in filters if f) or 'these settings'}: "
+        "clear a filter above to see them."
+    )
+elif c.present:
+    _shared.show_table(
+        c,
+        table.drop(columns=["What moved it", "On map", "Final segment (5 = RSP)"]),
+        {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"},
+    )
+else:
+    st.dataframe(
+        table.style.apply(_highlight, axis=1).format(
+            {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"}, na_rep=""
+        ),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 560),
+    )
 
 st.header("How sure is each rank?")
-spread = st.slider(
+spread = _shared.controls_area(c).slider(
     ui.UNCERTAINTY_SPREAD.label,
     ui.UNCERTAINTY_SPREAD.min_value,
     ui.UNCERTAINTY_SPREAD.max_value,
@@ -165,7 +173,8 @@ if len(iv):
             "trust_name:N",
             sort=alt.EncodingSortField("rank_median"),
             title=None,
-            axis=alt.Axis(labelLimit=260),
+            # Every trust named in full: no label dropped for overlap, none cut short.
+            axis=alt.Axis(labelLimit=600, labelOverlap=False, labelFontSize=12),
         ),
         tooltip=[
             alt.Tooltip("trust_name:N", title="Trust"),
@@ -185,7 +194,7 @@ if len(iv):
         ),
         shape=alt.Shape("segment_label:N", scale=alt.Scale(domain=seg_domain), title="Segment"),
     )
-    st.altair_chart((bars + dots).properties(height=max(200, 16 * len(chart_df))), width="stretch")
+    st.altair_chart((bars + dots).properties(height=alt.Step(18)), width="stretch")
     cols = ["trust_name", "trust_code", "rank", "rank_p5", "rank_median", "rank_p95"] + [
         f"p_segment_{k}" for k in range(1, 5)
     ]
@@ -193,13 +202,14 @@ if len(iv):
         cols += ["published_rank_low", "published_rank_high"]
     with st.expander("Rank intervals and P(segment) as a table"):
         st.dataframe(iv[cols].rename(columns=ui.COLUMN_LABELS), hide_index=True, width="stretch")
-export_panel(
-    view=view,
-    prep=prep,
-    controls=c,
-    store=store,
-    title=narrative.active_title(view, c.trust_type, c.quarter, where),
-    table=table,
-    where=where,
-    key="league",
-)
+if not c.present:
+    export_panel(
+        view=view,
+        prep=prep,
+        controls=c,
+        store=store,
+        title=narrative.active_title(view, c.trust_type, c.quarter, where),
+        table=table,
+        where=where,
+        key="league",
+    )

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from league_atlas.scoring import engine
+from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
 from pages import _shared
 
@@ -16,8 +17,16 @@ version, prep, view = _shared.current_view(c)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 
-st.title("Trust profile")
+code = c.trust if c.trust in view["trust_code"].values else None
+_shared.page_title(
+    c,
+    "Trust profile",
+    narrative.profile_headline(view, code, c.trust_type)
+    if code
+    else f"Trust profile: {len(view)} {label.lower()}, {c.quarter}",
+)
 _shared.param_notices()
+ctrl = _shared.controls_area(c)
 
 towns = (
     store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
@@ -33,7 +42,7 @@ def _pick() -> None:
     st.session_state["trust"] = st.session_state.get("profile_search")
 
 
-st.selectbox(
+ctrl.selectbox(
     "Find a trust by name, ODS code or town",
     list(search_label),
     index=None,
@@ -42,8 +51,7 @@ st.selectbox(
     on_change=_pick,
     placeholder="Start typing, e.g. Leeds, RR8 or Carlisle",
 )
-code = c.trust
-if not code or code not in by_code.index:
+if not code:
     st.info(
         f"Choose a trust above, in the sidebar, or by clicking it on the map. {len(view)} {label.lower()} in {c.quarter}."
     )
@@ -64,14 +72,23 @@ st.caption(
 subtypes = prep.trusts.set_index("trust_code")["trust_subtype"]
 default_peers = [p for p in subtypes.index[subtypes == subtypes.get(code)] if p != code]
 names = view.set_index("trust_code")["trust_name"].to_dict()
-col_a, col_b = st.columns([3, 2])
+col_a, col_b = ctrl.columns([3, 2])
+# The peer set is in the link (bound to the URL); a new trust starts from its own default peers,
+# a link that carries a peer set keeps it.
+peer_options = [p for p in view["trust_code"] if p != code]
+if st.session_state.get("_peers_for") != code and (
+    "_peers_for" in st.session_state or "peers" not in st.query_params
+):
+    st.session_state["peers"] = default_peers
+st.session_state["_peers_for"] = code
 peers = col_a.multiselect(
     f"Peer set (default: the other {subtypes.get(code)} trusts)",
-    [p for p in view["trust_code"] if p != code],
-    default=default_peers,
+    peer_options,
     key="peers",
+    bind="query-params",
     format_func=lambda p: f"{names.get(p, p)} ({p})",
 )
+peers = [p for p in peers if p in peer_options]
 compare = col_b.selectbox(
     "Compare side by side with",
     [p for p in view["trust_code"] if p != code],

@@ -29,7 +29,7 @@ def _slider(page, label: str):
 
 def _download_table(page) -> pd.DataFrame:
     with page.expect_download() as dl:
-        page.get_by_role("button", name="Download this table (CSV)").click()
+        page.get_by_role("button", name="Table data (CSV)").click()
     data = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     return pd.read_csv(
         io.StringIO(data),

@@ -169,3 +169,16 @@ def test_attraction_finding(slope, low, high, expect):
     text = N.attraction_finding(slope, low, high, 120, 0.95)
     assert expect in text
     assert "-0." not in text
+
+
+def test_variance_finding():
+    text = N.variance_finding(0.18, 0.05, 0.001, "NHS regions")
+    assert text.startswith("18% of the variation in average score lies between NHS regions")
+    assert "more than the 5% chance alone" in text
+    assert "no more than chance" in N.variance_finding(0.06, 0.05, 0.4, "ICBs")
+
+
+def test_distance_finding_per_100_km():
+    text = N.distance_finding(0.0006, 0.0002, 0.001, 130, 0.95)
+    assert text.startswith("Trusts further from central London score 0.06 worse per 100 km")
+    assert "(95% CI 0.02 to 0.10, 130 trusts)" in text

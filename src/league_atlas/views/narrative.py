@@ -208,26 +208,85 @@ def _signed(x: float, word: str) -> str:
     return f"{x:.2f} {word}" if x >= 0 else f"{-x:.2f} {other}"
 
 
-def attraction_finding(slope: float, low: float, high: float, n: int, confidence: float) -> str:
-    """The staff-attraction page's finding from the least-squares slope of average score on the
-    index (score points per SD of the index; higher index = more attractive, lower score =
-    better), in words: which way, how much, and whether the interval rules out no link."""
+def slope_finding(
+    slope: float,
+    low: float,
+    high: float,
+    n: int,
+    confidence: float,
+    *,
+    who: str,
+    per: str,
+    what: str,
+    step: str,
+) -> str:
+    """A least-squares slope of average score on x in words: which way, how much per unit of x,
+    and whether the interval rules out no link (lower scores are better, so "better"/"worse"
+    replace the sign)."""
     if n < 3 or slope != slope:
-        return "Too few trusts have a staff-attraction index to compare it with their scores"
+        return f"Too few trusts have {what} to compare it with their scores"
     conf = f"{confidence:.0%} CI"
     better = slope < 0
     word = "better" if better else "worse"
     lo, hi = (-high, -low) if better else (low, high)
     if low <= 0 <= high:
         return (
-            f"No clear link between the staff-attraction index and the average score across {n} "
-            f"trusts: one SD more attractive goes with a score {abs(slope):.2f} {word}, but the "
-            f"{conf} runs from {_signed(hi, word)} to {_signed(lo, word)}; lower scores are better"
+            f"No clear link between {what} and the average score across {n} trusts: {step} goes "
+            f"with a score {abs(slope):.2f} {word}, but the {conf} runs from {_signed(hi, word)} "
+            f"to {_signed(lo, word)}; lower scores are better"
         )
     return (
-        f"Trusts in places that attract staff more easily score {abs(slope):.2f} {word} per SD of "
-        f"the staff-attraction index ({conf} {lo:.2f} to {hi:.2f}, {n} trusts); lower scores are "
-        "better, and this says nothing about why"
+        f"{who} score {abs(slope):.2f} {word} {per} ({conf} {lo:.2f} to {hi:.2f}, {n} trusts); "
+        "lower scores are better, and this says nothing about why"
+    )
+
+
+def attraction_finding(slope: float, low: float, high: float, n: int, confidence: float) -> str:
+    """The staff-attraction page's finding: slope of average score on the index (score points
+    per SD; higher index = more attractive)."""
+    return slope_finding(
+        slope,
+        low,
+        high,
+        n,
+        confidence,
+        who="Trusts in places that attract staff more easily",
+        per="per SD of the staff-attraction index",
+        what="the staff-attraction index",
+        step="one SD more attractive",
+    )
+
+
+def distance_finding(
+    slope_per_km: float, low: float, high: float, n: int, confidence: float
+) -> str:
+    """Average score against distance from central London, per 100 km, in words."""
+    return slope_finding(
+        100 * slope_per_km,
+        100 * low,
+        100 * high,
+        n,
+        confidence,
+        who="Trusts further from central London",
+        per="per 100 km",
+        what="distance from central London",
+        step="100 km further",
+    )
+
+
+def variance_finding(share: float, chance: float, p_value: float, areas: str) -> str:
+    """How much of the score variation lies between areas, against chance, in words."""
+    if share != share:
+        return ""
+    clear = p_value < 0.05
+    return (
+        f"{share:.0%} of the variation in average score lies between {areas}, "
+        + (
+            f"more than the {chance:.0%} chance alone would give"
+            if clear
+            else f"no more than chance alone would give (about {chance:.0%})"
+        )
+        + "; the rest lies between trusts in the same area"
     )
 
 
