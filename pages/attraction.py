@@ -28,7 +28,8 @@ finding_slot = st.empty()
 
 context = _shared.context_table(version)
 if context is None:
-    head.title(title)
+    with head.container():
+        _shared.page_title(c, title, f"No staff-attraction context for {type_label.lower()} yet")
     st.info(
         "This store has no context proxies (staff survey, sickness, leavers, foundation "
         "preferences, pay, deprivation, rurality, population, distances), so there is nothing to "

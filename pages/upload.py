@@ -18,14 +18,27 @@ from league_atlas.io import provenance
 from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import writer
+from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
 from pages import _shared
 
 ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
-store, _ = _shared.page_context()
-st.title("Add a new NOF release")
+store, c = _shared.page_context()
+_shared.page_title(
+    c,
+    "Add a new NOF release",
+    narrative.store_headline(
+        {
+            t: (int((store.trusts["trust_type"] == t).sum()), list(store.quarters(t)))
+            for t in store.trust_types()
+        }
+    ),
+)
+if c.present:
+    st.info("Leave presenter mode to add a release.", icon=":material/info:")
+    st.stop()
 
 if os.environ.get(ALLOW_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
     st.info(

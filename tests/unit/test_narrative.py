@@ -182,3 +182,14 @@ def test_distance_finding_per_100_km():
     text = N.distance_finding(0.0006, 0.0002, 0.001, 130, 0.95)
     assert text.startswith("Trusts further from central London score 0.06 worse per 100 km")
     assert "(95% CI 0.02 to 0.10, 130 trusts)" in text
+
+
+def test_store_headline():
+    assert N.store_headline({}) == "No NOF release in the store yet"
+    h = N.store_headline(
+        {"acute": (134, ["Q1 2025/26"]), "non-acute": (1, ["Q1 2025/26", "Q4 2025/26"])}
+    )
+    assert h == (
+        "League tables for 134 acute trusts (Q1 2025/26) and 1 mental health and community trust "
+        "(Q1 2025/26 to Q4 2025/26)"
+    )

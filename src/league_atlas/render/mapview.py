@@ -345,7 +345,7 @@ def label_boxes(points: pd.DataFrame, zoom: float, *, font_px: int = LABEL_FONT_
     h = font_px + 4
     cy = y - LABEL_OFFSET_PX
     return pd.DataFrame(
-        {"x0": x - w / 2, "x1": x + w / 2, "y0": cy - h / 2, "y1": cy + h / 2},
+        {"x0": x - w / 2, "y0": cy - h / 2, "x1": x + w / 2, "y1": cy + h / 2},
         index=points.index,
     )
 

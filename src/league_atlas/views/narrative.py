@@ -324,3 +324,17 @@ def focus_summary(
             f"Under the current weights {up} moved up and {down} moved down against the official table."
         )
     return lines
+
+
+def store_headline(holdings: dict[str, tuple[int, list[str]]]) -> str:
+    """What the store holds, in one sentence: {trust_type: (trusts, quarters oldest first)}."""
+    parts = []
+    for tt, (n, quarters) in holdings.items():
+        if not quarters:
+            continue
+        span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+        parts.append(f"{n} {_noun(tt, n)} ({span})")
+    if not parts:
+        return "No NOF release in the store yet"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"League tables for {listed}"
