@@ -504,6 +504,7 @@ def base_css() -> None:
         [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{color: {ui.NHS_SECONDARY_TEXT} !important; opacity: 1 !important}}
         .la-nav-section {{color: {ui.NHS_SECONDARY_TEXT}; font-size: 0.85rem; font-weight: 700; margin: 0.6rem 0 0.1rem}}
         [data-testid="stMainBlockContainer"] {{padding-top: 3rem}}
+        .la-legend-stack [role="listitem"] {{display: flex !important; margin: 0 0 2px 0 !important}}
         </style>""",
         unsafe_allow_html=True,
     )
@@ -536,9 +537,6 @@ def page_title(c: Controls, title: str, headline: str) -> None:
 def presenter_bar(pages: dict[str, list]) -> None:
     """Presenter mode's way round: a link to every page and the way out, on every page."""
     with st.container(horizontal=True, key="la-presenter-bar", vertical_alignment="center"):
-        for entries in pages.values():
-            for p in entries:
-                st.page_link(p, label=p.title, icon=p.icon)
         st.button(
             "Leave presenter mode",
             on_click=leave_present,
@@ -546,13 +544,17 @@ def presenter_bar(pages: dict[str, list]) -> None:
             key="leave_present",
             type="primary",
         )
+        for entries in pages.values():
+            for p in entries:
+                if p.url_path != "upload":  # not a page for an audience
+                    st.page_link(p, label=p.title, icon=p.icon)
 
 
 def show_table(c: Controls, df: pd.DataFrame, formats: dict | None = None, **kwargs) -> None:
     """A table: interactive normally; in presenter mode a static table in large type (the
     interactive grid draws on a canvas, which CSS cannot enlarge)."""
     if c.present:
-        st.table(df.style.format(formats or {}, na_rep="").hide(axis="index"))
+        st.table(df.style.format(formats or {}, na_rep=""), hide_index=True, border="horizontal")
     else:
         st.dataframe(df, hide_index=True, width="stretch", **kwargs)
 
@@ -563,14 +565,16 @@ def present_css() -> None:
         """<style>
         section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none}
         header[data-testid="stHeader"] {display: none}
-        [data-testid="stMainBlockContainer"] {padding-top: 1rem !important}
+        [data-testid="stMainBlockContainer"] {padding-top: 0.75rem !important}
+        [data-testid="stAlert"] > div {padding: 0.4rem 0.8rem !important}
+        .st-key-la-map-side [data-testid="stHeading"] h1 {font-size: 1.75rem !important; padding-top: 0}
         [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.3rem !important; padding: 0.35rem 0.6rem !important}
         .st-key-la-presenter-bar {gap: 0.3rem 1rem; margin-bottom: 0.2rem}
-        .st-key-la-presenter-bar [data-testid="stPageLink"] p {font-size: 1.05rem !important}
+        .st-key-la-presenter-bar [data-testid="stPageLink"] p {font-size: 0.95rem !important}
         [data-testid="stMainBlockContainer"] {max-width: 100%; padding-left: 2.5rem; padding-right: 2.5rem}
         [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
         [data-testid="stCaptionContainer"], label, [data-testid="stAlert"] p {font-size: 1.35rem !important}
-        [data-testid="stHeading"] h1 {font-size: 2.9rem !important; line-height: 1.2}
+        [data-testid="stHeading"] h1 {font-size: 2.3rem !important; line-height: 1.2}
         [data-testid="stHeading"] h2 {font-size: 2.2rem !important}
         [data-testid="stHeading"] h3 {font-size: 1.8rem !important}
         .la-legend {font-size: 1.35rem !important}

@@ -120,7 +120,17 @@ if table.empty:
 elif c.present:
     _shared.show_table(
         c,
-        table.drop(columns=["What moved it", "On map", "Final segment (5 = RSP)"]),
+        table[
+            [
+                "Rank (current weights)",
+                "Trust",
+                "Segment (current weights)",
+                "Rank change",
+                "Why",
+                "Score (current weights)",
+                "Official rank",
+            ]
+        ],
         {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"},
     )
 else:

@@ -20,15 +20,22 @@ where = area_names.get(c.focus.code, "England")
 
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 headline = narrative.active_title(shown, c.trust_type, c.quarter, where)
-_shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
-_shared.param_notices()
-_shared.weights_banner(prep, c)
-if shown.empty:
-    st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
-
 # The map first: the map on the left from the top of the page, its controls, legend, the
 # selected trust and the area summary beside it (at 1280x720 all of it in the first screen).
-map_col, side = st.columns([2.2, 1], gap="medium")
+# Presenting, the headline moves beside the map too, so the whole map fits the first screen.
+if c.present:
+    map_col, side = st.columns([2, 1], gap="medium")
+    head = side.container(key="la-map-side")
+else:
+    head = st.container()
+with head:
+    _shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
+    _shared.param_notices()
+    _shared.weights_banner(prep, c)
+    if shown.empty:
+        st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
+if not c.present:
+    map_col, side = st.columns([2.2, 1], gap="medium")
 layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
 with side:
     ctrl = _shared.controls_area(c)
@@ -70,7 +77,7 @@ if c.focus.code:
         bounds = tuple(sel.total_bounds)
         focus_outline = mapview.boundary_geojson(sel, None)
 points = mapview.trust_points(view, n_trusts=len(view))
-MAP_HEIGHT = 430 if c.present else 520
+MAP_HEIGHT = 590 if c.present else 520
 
 
 def _on_select() -> None:
@@ -87,7 +94,7 @@ deck = mapview.build_deck(
     polygons,
     mapview.view_for_bounds(
         bounds or mapview.ENGLAND_BOUNDS,
-        width_px=800 if c.present else 640,
+        width_px=760 if c.present else 640,
         height_px=MAP_HEIGHT,
     ),
     basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
@@ -105,7 +112,9 @@ with map_col:
         alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
     )
 with side:
-    st.markdown(_shared.legend_html(), unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="la-legend-stack">{_shared.legend_html()}</div>', unsafe_allow_html=True
+    )
     if stat is not None:
         st.caption(f"Areas coloured by {stat.label}; darker = worse.")
     if c.trust and c.trust in set(view["trust_code"]):
@@ -195,7 +204,7 @@ table = _shared.table_for_display(
 st.caption(narrative.RANK_ORDER_NOTE)
 _shared.show_table(
     c,
-    table,
+    table.iloc[:, :7] if c.present else table,
     {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
     height=38 + 35 * min(len(table), 16),
     column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},

@@ -39,6 +39,12 @@ def test_regions_page_renders(server, page, artifacts_dir):
     page.get_by_text("London and South East against the rest of England").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
+    # The finding first, in plain words; the statistics in the analysts' expanders.
+    finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
+    assert finding.startswith("Trusts in London and South East score") and "95% CI" in finding
+    assert "-0." not in finding
+    for exp in page.get_by_text("Method and statistics (for analysts)").all():
+        exp.click()
     text = _paragraph(page, "London and South East (")
     assert "BCa bootstrap" in text and "95% CI" in text
     assert "Spearman rho" in _paragraph(page, "Average score vs distance")
@@ -55,12 +61,18 @@ def test_attraction_page_renders_and_an_index_weight_moves_it(server, page, arti
     page.get_by_text("Context-adjusted league (beside the official one)").wait_for()
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts_dir / "attraction-page.png"), full_page=True)
+    finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
+    assert "staff-attraction index" in finding and "lower scores are better" in finding
+    page.get_by_text("Method and statistics (for analysts)").first.click()
     before = _paragraph(page, "Average score vs staff-attraction index")
-    weights_before = _paragraph(page, "Weights in use (sidebar)")
+    weights_before = _paragraph(page, "Weights in use:")
     assert "Median weekly pay of residents" not in weights_before
 
+    # The index weights are on the page (no longer 17 sliders in the sidebar).
+    page.get_by_text("Staff-attraction index: weights of the proxies").first.click()
+    assert page.locator('[data-testid="stSidebar"] input[aria-label="Median weekly pay of residents"]').count() == 0
     thumb = page.locator(
-        '[data-testid="stSidebar"] input[type="range"][aria-label="Median weekly pay of residents"]'
+        '[data-testid="stMain"] input[type="range"][aria-label="Median weekly pay of residents"]'
     ).first
     thumb.scroll_into_view_if_needed()
     thumb.focus()
