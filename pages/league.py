@@ -141,6 +141,13 @@ else:
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 560),
+        column_config={
+            "Rank (current weights)": st.column_config.NumberColumn(width="small"),
+            "Trust": st.column_config.TextColumn(width="medium"),
+            "Segment (current weights)": st.column_config.TextColumn(width="small"),
+            "Rank change": st.column_config.TextColumn(width="small"),
+            "Why": st.column_config.TextColumn(width="medium"),
+        },
     )
 
 st.header("How sure is each rank?")

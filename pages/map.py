@@ -207,7 +207,14 @@ _shared.show_table(
     table.iloc[:, :7] if c.present else table,
     {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
     height=38 + 35 * min(len(table), 16),
-    column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},
+    column_config={
+        ui.COLUMN_LABELS["rank"]: st.column_config.NumberColumn(width="small"),
+        ui.COLUMN_LABELS["trust_name"]: st.column_config.TextColumn(width="medium"),
+        "Segment": st.column_config.TextColumn(width="small"),
+        "Rank change": st.column_config.TextColumn(width="small"),
+        "Why": st.column_config.TextColumn(width="medium"),
+        ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f"),
+    },
 )
 st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")
 if not c.present:

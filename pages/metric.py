@@ -18,12 +18,13 @@ label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 dic = _shared.metric_dictionary(version, c.trust_type, c.quarter)
 
 title = f"One metric across {label.lower()}, {c.quarter}"
+head = st.container()  # the title or headline, once the metric is chosen
 _shared.param_notices()
 st.caption(
     "The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here."
 )
 if dic.empty:
-    st.title(title)
+    head.title(title)
     st.info(f"No scored metrics for {label.lower()} in {c.quarter}.")
     st.stop()
 where = (
@@ -44,10 +45,14 @@ places = store.trusts[
 ]
 ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
-_shared.page_title(
-    c, title, narrative.metric_headline(focused, metric_id, str(info["units"]), where)
-)
+with head:
+    _shared.page_title(
+        c, title, narrative.metric_headline(focused, metric_id, str(info["units"]), where)
+    )
 
+if focused.empty:
+    st.info(f"No {label.lower()} in {where} in {c.quarter}: choose another focus in the sidebar.")
+    st.stop()
 d1, d2, d3, d4 = st.columns(4)
 d1.metric("Units", info["units"])
 d2.metric("Period", info["period"])

@@ -46,6 +46,7 @@ focus_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.cod
 where = focus_names.get(c.focus.code, "")
 
 title = f"Regional disparities: {type_label}, {c.quarter}"
+head = st.container()  # title and finding, written once the report is computed
 geo_labels = {k: v[2] for k, v in disparities.GEOGRAPHIES.items()}
 col1, col2 = _shared.controls_area(c).columns(2)
 geography = col1.selectbox(
@@ -80,19 +81,20 @@ finding = (
     if d is not None
     else " ".join(n for n in rep.notes if n.startswith("London")) or title
 )
-_shared.page_title(c, title, finding)
-_shared.param_notices()
-_shared.weights_banner(prep, c)
-if not c.present:
-    st.subheader(finding)
-if var is not None:
-    st.markdown(
-        narrative.variance_finding(
-            var.share, var.chance_level, var.p_value, geo_labels[geography].lower()
+with head:
+    _shared.page_title(c, title, finding)
+    _shared.param_notices()
+    _shared.weights_banner(prep, c)
+    if not c.present:
+        st.subheader(finding)
+    if var is not None:
+        st.markdown(
+            narrative.variance_finding(
+                var.share, var.chance_level, var.p_value, f"areas ({geo_labels[geography]})"
+            )
+            + "."
         )
-        + "."
-    )
-st.caption(
+head.caption(
     "Average score runs from 1 (best) to 4 (worst). All trusts of this type are included; the "
     "sidebar focus only highlights" + (f" (highlighted: {where})." if where else ".")
 )
