@@ -110,7 +110,7 @@ if not c.present:
 st.header("Map")
 options = [proxies.INDEX_COLUMN, *proxies.PROXIES]
 label_of = {k: adjustment.value_label(k)[0] for k in options}
-key = st.selectbox(
+key = _shared.controls_area(c).selectbox(
     "Colour trusts by", options, format_func=label_of.get, key="amap", bind="query-params"
 )
 label, unit, direction = adjustment.value_label(key)
@@ -396,15 +396,19 @@ else:
                 "Not an official ranking: context-adjusted illustration.",
             ],
         )
-        st.download_button(
-            "Download the context-adjusted table (CSV)",
-            exports.to_csv_bytes(full.drop(columns=["In focus area"]), stamp),
-            file_name=f"league-atlas-context-adjusted-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
-            mime="text/csv",
-            key="adjusted_download",
-        )
+        if not c.present:
+            st.download_button(
+                "Download the context-adjusted table (CSV)",
+                exports.to_csv_bytes(full.drop(columns=["In focus area"]), stamp),
+                file_name=f"league-atlas-context-adjusted-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
+                mime="text/csv",
+                key="adjusted_download",
+            )
     if len(adj.excluded):
-        with st.expander(f"{len(adj.excluded)} trust(s) left out for a missing proxy"):
+        n_out = len(adj.excluded)
+        with st.expander(
+            f"{n_out} {'trust' if n_out == 1 else 'trusts'} left out for a missing proxy"
+        ):
             st.dataframe(
                 adj.excluded.rename(
                     columns={"trust_name": "Trust", "trust_code": "ODS code", "missing": "Missing"}

@@ -47,7 +47,11 @@ ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
 with head:
     _shared.page_title(
-        c, title, narrative.metric_headline(focused, metric_id, str(info["units"]), where)
+        c,
+        title,
+        narrative.metric_headline(
+            focused, metric_id, str(info["units"]), where, str(desc[metric_id])
+        ),
     )
 
 if focused.empty:

@@ -70,7 +70,12 @@ def test_attraction_page_renders_and_an_index_weight_moves_it(server, page, arti
 
     # The index weights are on the page (no longer 17 sliders in the sidebar).
     page.get_by_text("Staff-attraction index: weights of the proxies").first.click()
-    assert page.locator('[data-testid="stSidebar"] input[aria-label="Median weekly pay of residents"]').count() == 0
+    assert (
+        page.locator(
+            '[data-testid="stSidebar"] input[aria-label="Median weekly pay of residents"]'
+        ).count()
+        == 0
+    )
     thumb = page.locator(
         '[data-testid="stMain"] input[type="range"][aria-label="Median weekly pay of residents"]'
     ).first

@@ -146,9 +146,10 @@ def test_value_points_darker_is_worse():
     df = _city(3).assign(v=[1.0, 2.0, 3.0])
     lower_better = mapview.value_points(df, "v", label="x", unit="%", better="lower")
     higher_better = mapview.value_points(df, "v", label="x", unit="%", better="higher")
-    lum = lambda pts: [
-        ui.relative_luminance("#{:02X}{:02X}{:02X}".format(*tuple(c[:3]))) for c in pts["fill"]
-    ]  # noqa: E731
+
+    def lum(pts):
+        return [ui.relative_luminance("#{:02X}{:02X}{:02X}".format(*c[:3])) for c in pts["fill"]]
+
     assert lum(lower_better)[2] < lum(lower_better)[0]  # the highest (worst) value darkest
     assert lum(higher_better)[0] < lum(higher_better)[2]  # the lowest (worst) value darkest
 

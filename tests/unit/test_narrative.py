@@ -121,8 +121,19 @@ def test_metric_headline_names_best_and_worst():
             "rank": [1, 2, None],
         }
     )
-    assert N.metric_headline(r, "OF1", "%", "England") == (
-        "Alpha is best of 2 in England on OF1 (0.9 %); Beta has 0.5 %"
+    assert N.metric_headline(r, "OF1", "%", "England", "Share seen") == (
+        "OF1 Share seen: best of 2 in England: Alpha (0.9 %); furthest behind: Beta (0.5 %)"
+    )
+    tied = pd.DataFrame(
+        {
+            "trust_code": ["A", "B", "C"],
+            "trust_name": ["Alpha", "Beta", "Gamma"],
+            "value": [0.0, 0.0, 8.2],
+            "rank": [1, 1, 3],
+        }
+    )
+    assert N.metric_headline(tied, "OF3", "percent", "England").startswith(
+        "OF3: 2 of 3 trusts in England share the best value (0 percent); furthest behind: Gamma"
     )
     assert (
         N.metric_headline(r.iloc[2:], "OF1", "%", "Kent") == "No trust in Kent has a value for OF1"

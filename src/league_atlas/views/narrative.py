@@ -147,19 +147,26 @@ def league_headline(view: pd.DataFrame, trust_type: str, quarter: str, where: st
     return head if n == 1 else f"{head}, {quarter}"
 
 
-def metric_headline(ranking: pd.DataFrame, metric: str, units: str, where: str) -> str:
-    """The one-metric page's headline: the best trust on the metric and the spread."""
+def metric_headline(
+    ranking: pd.DataFrame, metric: str, units: str, where: str, description: str = ""
+) -> str:
+    """The one-metric page's headline: the best and the worst trust on the metric, or how many
+    share the best value when several do (e.g. a standard met), so no tie is called "best"."""
     r = ranking.dropna(subset=["value"]).sort_values(["rank", "trust_code"])
+    name = f"{metric} {description}".strip()
     if r.empty:
         return f"No trust in {where} has a value for {metric}"
     best, worst = r.iloc[0], r.iloc[-1]
     unit = f" {units}" if units and units == units else ""
     if len(r) == 1:
-        return f"{best['trust_name']}: {metric} {best['value']:.3g}{unit}"
-    return (
-        f"{best['trust_name']} is best of {len(r)} in {where} on {metric} ({best['value']:.3g}{unit}); "
-        f"{worst['trust_name']} has {worst['value']:.3g}{unit}"
+        return f"{name}: {best['trust_name']} {best['value']:.3g}{unit}"
+    ties = int((r["rank"] == best["rank"]).sum())
+    lead = (
+        f"{ties} of {len(r)} trusts in {where} share the best value ({best['value']:.3g}{unit})"
+        if ties > 1
+        else f"best of {len(r)} in {where}: {best['trust_name']} ({best['value']:.3g}{unit})"
     )
+    return f"{name}: {lead}; furthest behind: {worst['trust_name']} ({worst['value']:.3g}{unit})"
 
 
 def profile_headline(view: pd.DataFrame, code: str, trust_type: str) -> str:
