@@ -38,6 +38,7 @@ if not c.present:
     map_col, side = st.columns([2.2, 1], gap="medium")
 layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
 with side:
+    details_box = st.container()  # the selected trust first, beside the top of the map
     ctrl = _shared.controls_area(c)
 layer = ctrl.selectbox(
     "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
@@ -77,7 +78,7 @@ if c.focus.code:
         bounds = tuple(sel.total_bounds)
         focus_outline = mapview.boundary_geojson(sel, None)
 points = mapview.trust_points(view, n_trusts=len(view))
-MAP_HEIGHT = 590 if c.present else 520
+MAP_HEIGHT = 560 if c.present else 520
 
 
 def _on_select() -> None:
@@ -119,7 +120,7 @@ with side:
         st.caption(f"Areas coloured by {stat.label}; darker = worse.")
     if c.trust and c.trust in set(view["trust_code"]):
         t = view.set_index("trust_code").loc[c.trust]
-        with st.container(border=True, key="la-selected-trust"):
+        with details_box.container(border=True, key="la-selected-trust"):
             st.markdown(f"**{ui.md_escape(t['trust_name'])}** ({c.trust})")
             seg = ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"])
             moved = (
