@@ -142,10 +142,14 @@ else:
         width="stretch",
         height=min(38 + 35 * len(table), 560),
         column_config={
-            "Rank (current weights)": st.column_config.NumberColumn(width="small"),
-            "Trust": st.column_config.TextColumn(width="medium"),
-            "Segment (current weights)": st.column_config.TextColumn(width="small"),
-            "Rank change": st.column_config.TextColumn(width="small"),
+            "Rank (current weights)": st.column_config.NumberColumn(
+                "Rank", width="small", help="Rank under the current weights (1 = best)"
+            ),
+            "Trust": st.column_config.TextColumn(width="large"),
+            "Segment (current weights)": st.column_config.TextColumn(
+                "Segment", width="small", help="Segment under the current weights"
+            ),
+            "Rank change": st.column_config.TextColumn(width="small", help="▲ = moved up"),
             "Why": st.column_config.TextColumn(width="medium"),
         },
     )

@@ -209,10 +209,12 @@ _shared.show_table(
     {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
     height=38 + 35 * min(len(table), 16),
     column_config={
-        ui.COLUMN_LABELS["rank"]: st.column_config.NumberColumn(width="small"),
-        ui.COLUMN_LABELS["trust_name"]: st.column_config.TextColumn(width="medium"),
+        ui.COLUMN_LABELS["rank"]: st.column_config.NumberColumn(
+            "Rank", width="small", help="Rank under the current weights (1 = best)"
+        ),
+        ui.COLUMN_LABELS["trust_name"]: st.column_config.TextColumn(width="large"),
         "Segment": st.column_config.TextColumn(width="small"),
-        "Rank change": st.column_config.TextColumn(width="small"),
+        "Rank change": st.column_config.TextColumn(width="small", help="▲ = moved up"),
         "Why": st.column_config.TextColumn(width="medium"),
         ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f"),
     },
