@@ -8,11 +8,12 @@ CHROMIUM := /usr/bin/chromium
 DATA_DIR ?= $(or $(LEAGUE_ATLAS_DATA_DIR),data)
 PORT ?= 8501
 
-.PHONY: help install data run test test-unit test-app test-integration test-browser lint format bench load chromium axe clean
+.PHONY: help install data run test test-fast test-unit test-app test-integration test-browser lint format bench load chromium axe clean
 
 help:
 	@echo "make run    - install into .venv, prepare the data if missing or stale, start the app"
 	@echo "make test   - install (incl. Debian chromium), then run every test tier"
+	@echo "make test-fast - unit and app tiers without the slow tests (the inner loop, under 2 minutes)"
 	@echo "make bench  - benchmarks; writes bench/results.json"
 	@echo "make load   - 20 concurrent sessions against one local server"
 
@@ -50,6 +51,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+test-fast: install
+	$(BIN)/pytest -q -m "not slow" tests/unit tests/app
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit

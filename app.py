@@ -8,16 +8,19 @@ from __future__ import annotations
 import streamlit as st
 
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")
 
-store = _shared.current_store()
+store = shared.current_store()
 if store is None:
     page = st.navigation(
         [
             st.Page(
-                "pages/onboarding.py", title="Get started", icon=":material/explore:", default=True
+                "pages/about/onboarding.py",
+                title="Get started",
+                icon=":material/explore:",
+                default=True,
             )
         ]
     )
@@ -27,20 +30,20 @@ if store is None:
 # One line per page: (script, title, Material icon, url path). The first page is the default.
 NAVIGATION = {
     "Explore": [
-        ("pages/map.py", "Map", "map", ""),
-        ("pages/league.py", "League table", "table_rows", "league"),
-        ("pages/metric.py", "One metric", "bar_chart", "metric"),
+        ("pages/explore/map.py", "Map", "map", ""),
+        ("pages/explore/league.py", "League table", "table_rows", "league"),
+        ("pages/explore/metric.py", "One metric", "bar_chart", "metric"),
     ],
     "Trusts": [
-        ("pages/profile.py", "Trust profile", "person_search", "profile"),
+        ("pages/trusts/profile.py", "Trust profile", "person_search", "profile"),
     ],
     "Context": [
-        ("pages/regions.py", "Regional disparities", "public", "regions"),
-        ("pages/attraction.py", "Staff attraction and context", "groups", "attraction"),
+        ("pages/context/regions.py", "Regional disparities", "public", "regions"),
+        ("pages/context/attraction.py", "Staff attraction and context", "groups", "attraction"),
     ],
     "About": [
-        ("pages/about.py", "About and method", "info", "about"),
-        ("pages/upload.py", "Add a release", "upload_file", "upload"),
+        ("pages/about/about.py", "About and method", "info", "about"),
+        ("pages/about/upload.py", "Add a release", "upload_file", "upload"),
     ],
 }
 pages = {
@@ -60,11 +63,11 @@ pages = {
 # is drawn here from page links under plain section labels instead.
 page = st.navigation(pages, position="hidden")
 with st.sidebar:
-    _shared.page_menu(pages)
-controls = _shared.sidebar(store, page=page.url_path)
+    shared.page_menu(pages)
+controls = shared.sidebar(store, page=page.url_path)
 st.session_state["controls"] = controls
-_shared.base_css()
+shared.base_css()
 if controls.present:
-    _shared.present_css()
-    _shared.presenter_bar(pages)
+    shared.present_css()
+    shared.presenter_bar(pages)
 page.run()

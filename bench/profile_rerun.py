@@ -17,9 +17,9 @@ from bench.server_rerun import _drive, fresh_states
 
 CALLERS = {
     "app.py": ("app.py", "<module>"),
-    "pages/map.py": ("pages/map.py", "<module>"),
-    "pages/league.py": ("pages/league.py", "<module>"),
-    "pages/_shared.py:sidebar": ("pages/_shared.py", "sidebar"),
+    "pages/explore/map.py": ("pages/explore/map.py", "<module>"),
+    "pages/explore/league.py": ("pages/explore/league.py", "<module>"),
+    "src/league_atlas_ui/shared.py:sidebar": ("src/league_atlas_ui/shared.py", "sidebar"),
 }
 
 

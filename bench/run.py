@@ -264,7 +264,7 @@ def print_diagnosis(details: dict) -> None:
         print(
             "\nwhere a map-page rerun spends its time (cProfile in the server, share of the body):"
         )
-        for caller in ("pages/map.py", "streamlit commands (all callers)", "app.py"):
+        for caller in ("pages/explore/map.py", "streamlit commands (all callers)", "app.py"):
             rows = prof["callers"].get(caller, [])[:6]
             print(f"  called from {caller}:")
             for r in rows:
@@ -272,7 +272,7 @@ def print_diagnosis(details: dict) -> None:
     league = (details.get("profile") or {}).get("league_rerun")
     if league:
         print("where a league-page rerun spends its time:")
-        for caller in ("pages/league.py", "streamlit commands (all callers)"):
+        for caller in ("pages/explore/league.py", "streamlit commands (all callers)"):
             print(f"  called from {caller}:")
             for r in league["callers"].get(caller, [])[:6]:
                 print(f"    {r['share_%']:5.1f}%  {r['callee']}")

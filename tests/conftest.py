@@ -39,3 +39,19 @@ def real_store_dir(real_mirror: Path, tmp_path_factory: pytest.TempPathFactory) 
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+    """Say which tiers were skipped and why, one line each, so a skipped tier is never silent."""
+    by_tier: dict[tuple[str, str], int] = {}
+    for rep in terminalreporter.stats.get("skipped", []):
+        path = rep.nodeid.split("::")[0] if getattr(rep, "nodeid", "") else rep.location[0]
+        parts = Path(path).parts
+        tier = "/".join(parts[:2]) if len(parts) > 1 else path
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        by_tier[(tier, reason)] = by_tier.get((tier, reason), 0) + 1
+    if by_tier:
+        terminalreporter.section("skipped tests, by tier")
+        for (tier, reason), n in sorted(by_tier.items()):
+            terminalreporter.write_line(f"{tier}: {n} skipped: {reason}")

@@ -1,6 +1,8 @@
-"""Where things live: the data directory, the raw sources, the store, the mirror and `geo/`.
+"""Settings and where things live: the data directory, raw sources, store, mirror and `geo/`.
 
-Resolved once from flags and environment so the CLI, the app and the tests agree.
+The one place that knows the environment variables and how each is parsed, so the CLI, the app
+and the tests agree. Reading is cheap, so callers ask per command or per script run (and tests
+can set a variable and see it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,29 @@ GEO_DIR = PROJECT_DIR / "geo"
 
 DATA_DIR_ENV = "LEAGUE_ATLAS_DATA_DIR"
 MIRROR_ENV = "LEAGUE_ATLAS_MIRROR"
+BASEMAP_ENV = "LEAGUE_ATLAS_BASEMAP"
+LAYERS_ENV = "LEAGUE_ATLAS_LAYERS"
+ALLOW_UPLOAD_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
+_OFF = ("0", "false", "no", "off")
+
+
+def flag(name: str, default: bool = True) -> bool:
+    """An on/off environment setting: 0, false, no or off switch it off."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in _OFF
+
+
+def basemap() -> bool:
+    """Draw basemap tiles under the maps (`LEAGUE_ATLAS_BASEMAP=0`: none, the map works offline)."""
+    return flag(BASEMAP_ENV)
+
+
+def layers_file() -> Path | None:
+    """An alternative boundary layer definition file (`LEAGUE_ATLAS_LAYERS`), else geo/layers.toml."""
+    value = os.environ.get(LAYERS_ENV, "").strip()
+    return Path(value) if value else None
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

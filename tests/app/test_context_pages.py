@@ -13,7 +13,7 @@ from league_atlas.context import proxies
 from support.fixture_store import TRUST_CODES, build_context_fixture_store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGES = ["pages/regions.py", "pages/attraction.py"]
+PAGES = ["pages/context/regions.py", "pages/context/attraction.py"]
 INDEX_COL = "Staff-attraction index (SD units, higher = more attractive)"
 
 
@@ -68,14 +68,14 @@ def test_pages_render_without_context(app, page):
 
 
 def test_attraction_page_empty_state_names_the_fix(app):
-    _open(app, "pages/attraction.py")
+    _open(app, "pages/context/attraction.py")
     texts = " ".join(i.value for i in app.info)
     assert "no context proxies" in texts and "python -m league_atlas build" in texts
     assert not [s for s in app.slider if (s.key or "").startswith("p_")]
 
 
 def test_regions_page_without_context_still_has_the_table(app):
-    _open(app, "pages/regions.py")
+    _open(app, "pages/context/regions.py")
     texts = " ".join(i.value for i in app.info)
     assert "No context proxies" in texts and "python -m league_atlas build" in texts
     table = _table_with(app, "Trusts")
@@ -85,7 +85,7 @@ def test_regions_page_without_context_still_has_the_table(app):
 
 
 def test_regions_page_geography_control(app):
-    _open(app, "pages/regions.py")
+    _open(app, "pages/context/regions.py")
     n_regions = len(_table_with(app, "Trusts"))
     app.selectbox(key="rgeo").set_value("icb23").run()
     assert not app.exception
@@ -95,7 +95,7 @@ def test_regions_page_geography_control(app):
 
 
 def test_regions_page_reacts_to_the_sidebar_weights(app):
-    _open(app, "pages/regions.py")
+    _open(app, "pages/context/regions.py")
     before = _table_with(app, "Trusts")["Mean rank change (places, + = better)"]
     assert (before == 0).all()
     app.slider(key="w_access-to-services").set_value(0.0)
@@ -116,7 +116,7 @@ def test_pages_render_with_context(ctx_app, page):
 
 
 def test_moving_an_index_weight_changes_the_index(ctx_app):
-    _open(ctx_app, "pages/attraction.py")
+    _open(ctx_app, "pages/context/attraction.py")
     before = _table_with(ctx_app, INDEX_COL).set_index("ODS code")[INDEX_COL]
     assert before.notna().any()
     ctx_app.slider(key="p_qualifications_l3").set_value(3.0).run()
@@ -130,7 +130,7 @@ def test_moving_an_index_weight_changes_the_index(ctx_app):
 
 
 def test_changing_the_proxies_changes_r2(ctx_app):
-    _open(ctx_app, "pages/attraction.py")
+    _open(ctx_app, "pages/context/attraction.py")
     ctx_app.multiselect(key="adjx").set_value(["recommend_place_to_work"]).run()
     assert not ctx_app.exception
     one = _metric(ctx_app, "R²")
@@ -145,7 +145,7 @@ def test_changing_the_proxies_changes_r2(ctx_app):
 
 
 def test_default_proxies_with_too_few_trusts_say_so(ctx_app):
-    _open(ctx_app, "pages/attraction.py")
+    _open(ctx_app, "pages/context/attraction.py")
     assert ctx_app.multiselect(key="adjx").value == list(adjustment.DEFAULT_PROXIES)
     assert any("not enough trusts" in i.value for i in ctx_app.info)
 
@@ -153,7 +153,7 @@ def test_default_proxies_with_too_few_trusts_say_so(ctx_app):
 def test_index_weights_and_map_choice_restore_from_the_url(ctx_app):
     ctx_app.query_params.update({"p_median_pay": "2.5", "amap": "Median weekly pay of residents"})
     ctx_app.run()
-    ctx_app.switch_page("pages/attraction.py").run()
+    ctx_app.switch_page("pages/context/attraction.py").run()
     assert not ctx_app.exception
     assert ctx_app.slider(key="p_median_pay").value == 2.5
     # Page keys are known to the link checker: no "ignored link settings" notice.
@@ -161,7 +161,7 @@ def test_index_weights_and_map_choice_restore_from_the_url(ctx_app):
 
 
 def test_proxy_metadata_table_lists_every_proxy(ctx_app):
-    _open(ctx_app, "pages/attraction.py")
+    _open(ctx_app, "pages/context/attraction.py")
     meta = _table_with(ctx_app, "How it reaches a trust")
     assert len(meta) == len(proxies.PROXIES)
     assert {"Direction", "Unit", "Period", "Geography", "Source"} <= set(meta.columns)
@@ -170,7 +170,7 @@ def test_proxy_metadata_table_lists_every_proxy(ctx_app):
 def test_focus_area_is_highlighted_in_the_region_table(app):
     app.query_params.update({"level": "NHS region", "area": "London"})
     app.run()
-    app.switch_page("pages/regions.py").run()
+    app.switch_page("pages/context/regions.py").run()
     assert not app.exception
     table = _table_with(app, "In focus")
     assert table.loc[table["In focus"] == "yes", "Area"].tolist() == ["London"]

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from league_atlas.views import presentation as ui
 
-PAGES = ["pages/map.py", "pages/league.py", "pages/about.py"]
+PAGES = ["pages/explore/map.py", "pages/explore/league.py", "pages/about/about.py"]
 W_SAFETY = "w_patient-safety"
 
 
@@ -24,7 +24,7 @@ def _rank_table(at: AppTest):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders(app, page):
     app.run()
-    if page != "pages/map.py":
+    if page != "pages/explore/map.py":
         app.switch_page(page).run()
     assert not app.exception, app.exception
     assert app.title, "each page has a heading"
@@ -58,7 +58,7 @@ def test_official_banner_then_reweighted_banner(app):
 
 def test_moving_a_weight_changes_ranks(app):
     app.run()
-    app.switch_page("pages/league.py").run()
+    app.switch_page("pages/explore/league.py").run()
     before = _rank_table(app).set_index("ODS code")["Rank (current weights)"]
     assert (before == _rank_table(app).set_index("ODS code")["Official rank"]).all()
     app.slider(key="w_access-to-services").set_value(0.0)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 PAGES = [
-    "pages/map.py",
-    "pages/league.py",
-    "pages/metric.py",
-    "pages/profile.py",
-    "pages/regions.py",
-    "pages/attraction.py",
-    "pages/about.py",
-    "pages/upload.py",
+    "pages/explore/map.py",
+    "pages/explore/league.py",
+    "pages/explore/metric.py",
+    "pages/trusts/profile.py",
+    "pages/context/regions.py",
+    "pages/context/attraction.py",
+    "pages/about/about.py",
+    "pages/about/upload.py",
 ]
 CONTROL_KINDS = (
     "selectbox",
@@ -27,14 +27,14 @@ CONTROL_KINDS = (
     "file_uploader",
 )
 NORMAL_TITLES = {
-    "pages/map.py": "Acute trusts in England",
-    "pages/league.py": "League table:",
-    "pages/metric.py": "One metric across",
-    "pages/profile.py": "Trust profile",
-    "pages/regions.py": "Regional disparities:",
-    "pages/attraction.py": "Staff attraction and area context:",
-    "pages/about.py": "About League Atlas",
-    "pages/upload.py": "Add a new NOF release",
+    "pages/explore/map.py": "Acute trusts in England",
+    "pages/explore/league.py": "League table:",
+    "pages/explore/metric.py": "One metric across",
+    "pages/trusts/profile.py": "Trust profile",
+    "pages/context/regions.py": "Regional disparities:",
+    "pages/context/attraction.py": "Staff attraction and area context:",
+    "pages/about/about.py": "About League Atlas",
+    "pages/about/upload.py": "Add a new NOF release",
 }
 
 
@@ -75,7 +75,9 @@ def test_presenter_mode_hides_controls_and_offers_a_way_out(app, page):
     assert not at.main.get("page_link")
 
 
-@pytest.mark.parametrize("page", ["pages/map.py", "pages/league.py", "pages/regions.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/explore/map.py", "pages/explore/league.py", "pages/context/regions.py"]
+)
 def test_normal_mode_keeps_the_page_controls(app, page):
     at = _open(app, page, {})
     assert _main_controls(at), "the page's own controls show outside presenter mode"
@@ -83,7 +85,7 @@ def test_normal_mode_keeps_the_page_controls(app, page):
 
 
 def test_presenter_tables_are_static_large_type(app):
-    at = _open(app, "pages/map.py", {"present": "1"})
+    at = _open(app, "pages/explore/map.py", {"present": "1"})
     assert not at.main.dataframe
     table = at.main.table[0].value
     assert list(table.columns[:5]) == [
@@ -96,7 +98,7 @@ def test_presenter_tables_are_static_large_type(app):
 
 
 def test_map_table_shows_key_columns_first(app):
-    at = _open(app, "pages/map.py", {})
+    at = _open(app, "pages/explore/map.py", {})
     df = at.dataframe[-1]
     assert list(df.value.columns[:5]) == [
         "Rank (current weights)",
@@ -118,6 +120,6 @@ def test_s_labels_come_from_the_link(app):
 def test_peer_set_comes_from_the_link(app):
     peers = ["Made-up Hospitals 1 NHS Trust (RAA)", "Made-up Hospitals 4 NHS Trust (RDD)"]
     app.query_params.update({"trust": "RBB", "peers": peers})
-    app.switch_page("pages/profile.py").run()
+    app.switch_page("pages/trusts/profile.py").run()
     assert not app.exception
     assert app.multiselect(key="peers").value == ["RAA", "RDD"]

@@ -21,7 +21,7 @@ def test_focus_view_summarises_the_area(app):
 
 def test_profile_without_a_trust_asks_for_one(app):
     app.run()
-    app.switch_page("pages/profile.py").run()
+    app.switch_page("pages/trusts/profile.py").run()
     assert not app.exception
     assert any("Choose a trust" in i.value for i in app.info)
 
@@ -29,7 +29,7 @@ def test_profile_without_a_trust_asks_for_one(app):
 def test_profile_of_a_trust_with_peers_and_comparison(app):
     app.query_params.update({"trust": "RBB"})
     app.run()
-    app.switch_page("pages/profile.py").run()
+    app.switch_page("pages/trusts/profile.py").run()
     assert not app.exception
     assert app.header[0].value.startswith("Made-up Hospitals 2 NHS Trust (RBB)")
     subs = [s.value for s in app.subheader]
@@ -48,7 +48,7 @@ def test_profile_of_a_trust_with_peers_and_comparison(app):
 
 def test_profile_search_by_town_selects_the_trust(app):
     app.run()
-    app.switch_page("pages/profile.py").run()
+    app.switch_page("pages/trusts/profile.py").run()
     app.selectbox(key="profile_search").set_value("RAA").run()
     assert not app.exception
     assert app.header[0].value.startswith("Made-up Hospitals 1 NHS Trust (RAA)")
@@ -57,7 +57,7 @@ def test_profile_search_by_town_selects_the_trust(app):
 
 def test_metric_view_ranks_every_trust(app):
     app.run()
-    app.switch_page("pages/metric.py").run()
+    app.switch_page("pages/explore/metric.py").run()
     assert not app.exception
     ids = app.selectbox(key="metric").options
     assert any(i.startswith("OF1003") for i in ids)

@@ -67,7 +67,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def _open_upload(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("pages/about/upload.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -137,7 +137,7 @@ def test_upload_switched_off_by_the_environment(fresh_app, monkeypatch):
 def test_about_page_lists_sources_and_method(fresh_app):
     at = fresh_app
     at.run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page("pages/about/about.py").run()
     assert not at.exception, at.exception
     assert len(at.title) == 1 and at.title[0].value == "About League Atlas"
     headers = [h.value for h in at.header]

@@ -22,6 +22,8 @@ from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import presentation as ui
 
+pytestmark = pytest.mark.slow  # every page under fuzzed URLs: make test, not test-fast
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 EXAMPLES_PER_PAGE = 12
 
@@ -44,14 +46,14 @@ def real_keys(data_dir: Path) -> list[str]:
 
     if str(APP.parent) not in sys.path:  # AppTest puts the app folder on the path the same way
         sys.path.insert(0, str(APP.parent))
-    from pages import _shared
+    from league_atlas_ui import shared
 
     st_ = reader.open_store(data_dir)
     prep = preparation.prepare(st_.metrics, st_.trust_types()[0])
     keys = {"type", "q", "level", "area", "trust", "override", "segments", "present", "embed"}
-    keys |= {_shared.domain_key(d) for d in prep.domains}
-    keys |= {_shared.item_key(k) for k in prep.item_keys}
-    keys |= set(_shared.PAGE_PARAMS)
+    keys |= {shared.domain_key(d) for d in prep.domains}
+    keys |= {shared.item_key(k) for k in prep.item_keys}
+    keys |= set(shared.PAGE_PARAMS)
     keys |= {f"{ui.DOMAIN_WEIGHT.key}_no-such-domain", f"{ui.ITEM_WEIGHT.key}_OF9999"}
     return sorted(keys)
 

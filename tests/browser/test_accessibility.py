@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import ROOT, wait_for_app
+from support.browser import ROOT, settle, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_no_serious_or_critical_axe_violations(server, page, artifacts_dir, titl
         )
     page.goto(f"{server}/{path}")
     wait_for_app(page)
-    page.wait_for_timeout(1500)
+    settle(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},

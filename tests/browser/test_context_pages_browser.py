@@ -6,22 +6,13 @@ attraction-page-reweighted.png): look at them.
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
 
-from support.browser import wait_for_app, wait_for_map
+from support.browser import non_blank, settle, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 
 TALL = {"width": 1400, "height": 4600}
-
-
-def _non_blank(shot: bytes) -> int:
-    img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).reshape(-1, 3)
-    return len({tuple(c) for c in img[:: max(1, len(img) // 20000)]})
 
 
 def _paragraph(page, starts: str) -> str:
@@ -35,7 +26,7 @@ def test_regions_page_renders(server, page, artifacts_dir):
     page.goto(server + "/regions")
     wait_for_app(page)
     chart = wait_for_map(page)
-    assert _non_blank(chart.screenshot()) > 20, "the choropleth canvas is blank"
+    assert non_blank(chart.screenshot()) > 20, "the choropleth canvas is blank"
     page.get_by_text("London and South East against the rest of England").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
@@ -48,7 +39,7 @@ def test_regions_page_renders(server, page, artifacts_dir):
     text = _paragraph(page, "London and South East (")
     assert "BCa bootstrap" in text and "95% CI" in text
     assert "Spearman rho" in _paragraph(page, "Average score vs distance")
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "regions-page.png"), full_page=True)
 
 
@@ -57,9 +48,9 @@ def test_attraction_page_renders_and_an_index_weight_moves_it(server, page, arti
     page.goto(server + "/attraction")
     wait_for_app(page)
     chart = wait_for_map(page)
-    assert _non_blank(chart.screenshot()) > 20, "the proxy map canvas is blank"
+    assert non_blank(chart.screenshot()) > 20, "the proxy map canvas is blank"
     page.get_by_text("Context-adjusted league (beside the official one)").wait_for()
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "attraction-page.png"), full_page=True)
     finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
     assert "staff-attraction index" in finding and "lower scores are better" in finding
@@ -87,5 +78,5 @@ def test_attraction_page_renders_and_an_index_weight_moves_it(server, page, arti
     page.get_by_text("Median weekly pay of residents x3").first.wait_for(timeout=30_000)
     after = _paragraph(page, "Average score vs staff-attraction index")
     assert after != before, "the index correlation did not change with the weight"
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "attraction-page-reweighted.png"), full_page=True)

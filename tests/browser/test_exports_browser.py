@@ -18,7 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from league_atlas.render import static_map
 from league_atlas.views import exports
 from league_atlas.views import presentation as ui
-from support.browser import wait_for_app
+from support.browser import settle, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_exports_from_the_map_page(server, page, artifacts_dir):
     page.goto(server + "/")
     wait_for_app(page)
     page.get_by_text("Export this view").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "exports-map-panel.png"))
     name, png = _download(page, "png")
     assert name.endswith("-map.png") and "reweighted" not in name
@@ -89,7 +89,7 @@ def test_exports_from_the_league_page_reweighted_and_focused(server, page, artif
     page.goto(server + "/league?w_patient-safety=3&level=NHS+region&area=London")
     wait_for_app(page)
     page.get_by_text("Export this view").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "exports-league-panel.png"))
     name, png = _download(page, "png")
     assert "reweighted" in name and "london" in name

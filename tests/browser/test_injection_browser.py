@@ -18,7 +18,7 @@ import pytest
 from fixtures.injection import hostile
 from league_atlas.render import mapview
 from league_atlas.store import reader
-from support.browser import project, start_server, wait_for_app, wait_for_map
+from support.browser import project, settle, start_server, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -73,7 +73,7 @@ def dialogs(page):
 
 
 def _assert_clean(page, dialogs, where: str) -> None:
-    page.wait_for_timeout(500)  # an onerror/onload would have fired by now
+    settle(page)
     assert not dialogs, f"{where}: a dialog fired: {dialogs}"
     injected = page.locator(INJECTED)
     assert injected.count() == 0, (
@@ -90,7 +90,7 @@ def test_hostile_text_never_runs_on_any_page(
     url, _ = hostile_server
     page.goto(f"{url}/{path}?trust=RAA")
     wait_for_app(page)
-    page.wait_for_timeout(1500)
+    settle(page)
     name = Path(script).stem
     page.screenshot(path=str(artifacts_dir / f"injection-{name}.png"), full_page=True)
     _assert_clean(page, dialogs, script)

@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from league_atlas import config
 from league_atlas.io import fetch, sources
 from league_atlas.store import reader, writer
 from support import nof_factory as nf
@@ -78,7 +79,7 @@ def made_up(tmp_path_factory) -> tuple[Path, dict]:
     empty_mirror = tmp_path_factory.mktemp("empty-mirror")
     env = {
         **os.environ,
-        writer.LAYERS_ENV: str(LAYERS),
+        config.LAYERS_ENV: str(LAYERS),
         "LEAGUE_ATLAS_MIRROR": str(empty_mirror),
         # Any download attempt goes to a closed port on this machine and fails at once.
         "HTTP_PROXY": "http://127.0.0.1:9",

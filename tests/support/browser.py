@@ -90,13 +90,51 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
                    return !busy && skeletons === 0 && widgets > 0; }""",
         timeout=timeout,
     )
-    page.wait_for_timeout(300)
+    settle(page)
+
+
+SETTLED = """async () => {
+    await document.fonts.ready;
+    const pending = [...document.images].filter((img) => !img.complete);
+    await Promise.all(pending.map((img) => new Promise((r) => { img.onload = img.onerror = r; })));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return true;
+}"""
+
+
+def settle(page) -> None:
+    """Wait for a painted, quiet page: fonts loaded, every image loaded or failed, two frames drawn.
+
+    A condition rather than a fixed sleep, so it is as quick as the page allows and as patient as a
+    loaded machine needs (any image's onload/onerror has fired by the time it returns).
+    """
+    page.evaluate(SETTLED)
 
 
 def wait_for_map(page, timeout: float = 60_000):
+    """The deck.gl chart once its canvas shows the map and two screenshots in a row agree."""
     page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=timeout)
-    page.wait_for_timeout(1500)
-    return page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    deadline = time.time() + timeout / 1000
+    previous = None
+    while time.time() < deadline:
+        settle(page)
+        shot = chart.screenshot()
+        if previous == shot and non_blank(shot) > 20:
+            break
+        previous = shot
+    return chart
+
+
+def non_blank(png: bytes) -> int:
+    """How many distinct colours a screenshot holds (a blank canvas has one or two)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    return len(np.unique(pixels[:: max(1, len(pixels) // 20000)], axis=0))
 
 
 def project(lat: float, lon: float, view: dict, width: float, height: float) -> tuple[float, float]:

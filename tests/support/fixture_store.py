@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from league_atlas import config
 from league_atlas.io import sources
 from league_atlas.store import writer
 from support import nof_factory as nf
@@ -22,7 +23,7 @@ def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
     release.parent.mkdir(parents=True, exist_ok=True)
     trusts = nf.make_trusts(seed=seed, codes=TRUST_CODES)
     nf.write_release(release, trusts)
-    monkeypatch.setenv(writer.LAYERS_ENV, str(LAYERS))
+    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
     writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
     return data_dir
 

@@ -36,10 +36,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from league_atlas import config
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.store import reader, writer
 from support import nof_factory as nf
 from support.fixture_store import TRUST_CODES, build_fixture_store
+
+pytestmark = pytest.mark.slow  # hypothesis over whole add-release runs: make test, not test-fast
 
 MAX_EXAMPLES = 90
 HARMLESS = {"reorder_columns", "extra_column", "shuffle_rows", "bom", "no_bom", "lf", "crlf"}
@@ -220,7 +223,7 @@ def base_store(tmp_path_factory) -> Path:
 def test_add_release_never_crashes_never_corrupts(base_store, tmp_path, monkeypatch):
     from support.fixture_store import LAYERS
 
-    monkeypatch.setenv(writer.LAYERS_ENV, str(LAYERS))  # rebuilds use the made-up layers too
+    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))  # rebuilds use the made-up layers too
     base = reader.open_store(base_store)
     base_q1 = base.metrics[base.metrics["quarter"] == "Q1 2025/26"].sort_values(
         ["trust_code", "metric_id"], ignore_index=True

@@ -13,7 +13,6 @@ in England; they still pass through the crosswalk so an older vintage would map,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -46,18 +45,6 @@ def read_els(path: Path, period: str | None = None) -> tuple[pd.Series, str]:
         )
     values = pd.Series(numeric(rows[obs]).to_numpy(), index=rows[code].str.strip())
     return values[~values.index.duplicated(keep="first")], str(chosen)
-
-
-def indicator_label(metadata_path: Path) -> str:
-    """The indicator's label from the ELS metadata JSON (for reports); '' when absent."""
-    try:
-        meta = json.loads(Path(metadata_path).read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return ""
-    for value in meta.values():
-        if isinstance(value, dict) and "label" in value:
-            return str(value["label"])
-    return ""
 
 
 def _year(period: str) -> str:

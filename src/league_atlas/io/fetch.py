@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,7 +175,3 @@ def missing_required(results: list[FetchResult]) -> list[str]:
     """Ids of required sources that are not available after a fetch."""
     cat = catalogue()
     return [r.source_id for r in results if r.status == "failed" and cat[r.source_id].required]
-
-
-def as_dicts(results: list[FetchResult]) -> list[dict]:
-    return [asdict(r) for r in results]

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 
 from league_atlas.errors import InputError
@@ -225,17 +224,3 @@ def read_layer(folder: Path, layer_id: str) -> gpd.GeoDataFrame:
         )
     gdf.attrs = {"layer_id": layer_id}
     return gdf
-
-
-def layer_summary(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """One row per layer: features, vertices and repaired geometries (for build reports)."""
-    rows = [
-        {
-            "layer_id": layer_id,
-            "features": len(gdf),
-            "vertices": int(shapely.get_num_coordinates(gdf.geometry.values).sum()),
-            "repaired": int(gdf.attrs.get("repaired", 0)),
-        }
-        for layer_id, gdf in layers.items()
-    ]
-    return pd.DataFrame(rows, columns=["layer_id", "features", "vertices", "repaired"])

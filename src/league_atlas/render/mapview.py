@@ -19,6 +19,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from league_atlas import config
 from league_atlas.views import presentation as ui
 from league_atlas.views.explorer import shown_segment
 
@@ -204,15 +205,18 @@ def build_deck(
     polygons: dict | None,
     view_state: dict,
     *,
-    basemap: bool = False,
+    basemap: bool | None = None,
     labels: bool = False,
     selected: str | None = None,
     focus_outline: dict | None = None,
 ) -> pdk.Deck:
     """The map: optional boundary polygons, trust points with outlines, optional S1-S5 labels.
 
-    With `basemap` False no tiles are requested at all, so the map renders offline and in CI.
+    With `basemap` False no tiles are requested at all, so the map renders offline and in CI;
+    None follows the deployment's setting (`config.basemap()`).
     """
+    if basemap is None:
+        basemap = config.basemap()
     layers = []
     if polygons is not None:
         layers.append(

@@ -3,8 +3,8 @@
 Paruolo, Saisana & Saltelli (JRSS A 2013, "Ratings and rankings: voodoo or science?"; research.md
 §2.5) measure each indicator's main effect on the composite y with Pearson's correlation ratio
 eta^2_i = V(E[y | x_i]) / V(y). Items that vary more, or correlate with the others, weigh more
-than their nominal weight says; discrete or rarely varying items weigh less. The app shows this
-beside the weight sliders.
+than their nominal weight says; discrete or rarely varying items weigh less. Used by the tests
+and `make bench` as a check on the weights' meaning; the app does not show it yet.
 
 E[y | x_i] is estimated by least-squares polynomial regression of y on x_i of degree up to 3
 (a smooth main-effect curve, as in Paruolo et al.'s non-parametric fit); for an item with at

@@ -20,7 +20,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from league_atlas import __version__
+from league_atlas import __version__, config
 from league_atlas.config import GEO_DIR, PACKAGE_DIR, raw_dir, store_dir
 from league_atlas.errors import InputError, LeagueAtlasError, StoreMissingError
 from league_atlas.io import atomic, releases
@@ -286,16 +285,13 @@ def _build(
     return BuildResult(final, manifest, report)
 
 
-LAYERS_ENV = "LEAGUE_ATLAS_LAYERS"
-
-
 def layer_specs():
     """Boundary layer definitions: geo/layers.toml, or the file `$LEAGUE_ATLAS_LAYERS` names
     (used to build small made-up stores for tests and demos with their own feature counts)."""
     from league_atlas.places import registry
 
-    override = os.environ.get(LAYERS_ENV)
-    return registry.parse_layers_spec(Path(override)) if override else registry.load_layers_spec()
+    override = config.layers_file()
+    return registry.parse_layers_spec(override) if override else registry.load_layers_spec()
 
 
 def _build_context(data_dir: Path, trusts: pd.DataFrame, folder: Path, report: list[str]) -> str:

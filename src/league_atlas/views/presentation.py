@@ -21,7 +21,6 @@ REWEIGHTED_NOTE = "Re-weighted: not the official NOF table"
 # ------------------------------------------------------------------ NHS identity colours
 NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"
-NHS_BRIGHT_BLUE = "#0072CE"
 NHS_LIGHT_BLUE = "#41B6E6"
 NHS_DARK_GREY = "#425563"
 NHS_MID_GREY = "#768692"
@@ -33,8 +32,6 @@ NHS_WHITE = "#FFFFFF"
 NHS_DARK_PINK = "#7C2855"
 NHS_PINK = "#AE2573"
 NHS_WARM_YELLOW = "#FFB81C"
-NHS_RED = "#DA291C"
-NHS_GREEN = "#006747"
 
 TRUST_TYPE_LABELS = {
     "acute": "Acute trusts",
@@ -78,16 +75,6 @@ SEGMENTS: dict[int, SegmentStyle] = {
 NO_SEGMENT = SegmentStyle(0, "n/a", NHS_PALE_GREY, NHS_DARK_GREY, 1, "No segment in this release")
 
 # NHS England DV CoP colours for NHS region boundary maps (context only, never performance).
-REGION_COLOURS = {
-    "E40000012": "#005EB8",  # North East and Yorkshire
-    "E40000014": "#41B6E6",  # North West
-    "E40000013": "#330072",  # East of England
-    "E40000011": "#AE2573",  # Midlands
-    "E40000003": "#78BE20",  # London
-    "E40000006": "#FAE100",  # South West
-    "E40000005": "#ED8B00",  # South East
-}
-
 # Diverging ramp for rank change (NHS DV CoP): red = worse, grey = no change, blue = better.
 DIVERGING = ("#DA291C", "#DFDFDF", "#005EB8")
 SEQUENTIAL = ("#E8EDEE", "#7FB3DE", "#005EB8", "#003087")
@@ -226,7 +213,6 @@ BOUNDARY_LAYERS = {
     "icb26": "ICBs (April 2026, 36)",
     "lad": "Local authority districts (2024)",
 }
-FOCUS_ALL = "England"
 
 # Table column labels, with units where a number has them.
 COLUMN_LABELS = {

@@ -9,11 +9,11 @@ import streamlit as st
 
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
-from pages._export_panel import export_panel
+from league_atlas_ui import shared
+from league_atlas_ui.export_panel import export_panel
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 view = explorer.in_focus(view, c.focus)
 where = (
     explorer.focus_options(store.trusts, c.focus.level).get(c.focus.code, "England")
@@ -21,15 +21,15 @@ where = (
     else "England"
 )
 
-_shared.page_title(
+shared.page_title(
     c,
     f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}",
     narrative.league_headline(view, c.trust_type, c.quarter, where),
 )
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 
-f1, f2, f3 = _shared.controls_area(c).columns([3, 2, 2])
+f1, f2, f3 = shared.controls_area(c).columns([3, 2, 2])
 search = f1.text_input(
     "Search by trust name or ODS code",
     key="search",
@@ -118,7 +118,7 @@ if table.empty:
         "clear a filter above to see them."
     )
 elif c.present:
-    _shared.show_table(
+    shared.show_table(
         c,
         table[
             [
@@ -155,7 +155,7 @@ else:
     )
 
 st.header("How sure is each rank?")
-spread = _shared.controls_area(c).slider(
+spread = shared.controls_area(c).slider(
     ui.UNCERTAINTY_SPREAD.label,
     ui.UNCERTAINTY_SPREAD.min_value,
     ui.UNCERTAINTY_SPREAD.max_value,
@@ -165,7 +165,7 @@ spread = _shared.controls_area(c).slider(
     bind="query-params",
     help=ui.UNCERTAINTY_SPREAD.help,
 )
-iv = _shared.intervals(
+iv = shared.intervals(
     version,
     c.trust_type,
     c.quarter,

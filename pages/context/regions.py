@@ -3,8 +3,6 @@ score against distance from London, the share of variance between regions, and t
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,10 +12,10 @@ from league_atlas.render import mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from pages import _charts, _shared
+from league_atlas_ui import charts, shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 
 
 @st.cache_data(show_spinner="Bootstrapping the London and South East difference...", max_entries=64)
@@ -30,15 +28,15 @@ def report(
     method: str,
     geography: str,
 ) -> disparities.DisparityReport:
-    st_ = _shared.current_store()
+    st_ = shared.current_store()
     v = explorer.league_view(
-        _shared.prepared(version, trust_type, quarter),
+        shared.prepared(version, trust_type, quarter),
         st_.trusts,
         Weights.loads(weights_json),
         financial_override=override,
         segment_method=method,
     )
-    return disparities.disparity_report(v, _shared.context_table(version), geography)
+    return disparities.disparity_report(v, shared.context_table(version), geography)
 
 
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
@@ -48,7 +46,7 @@ where = focus_names.get(c.focus.code, "")
 title = f"Regional disparities: {type_label}, {c.quarter}"
 head = st.container()  # title and finding, written once the report is computed
 geo_labels = {k: v[2] for k, v in disparities.GEOGRAPHIES.items()}
-col1, col2 = _shared.controls_area(c).columns(2)
+col1, col2 = shared.controls_area(c).columns(2)
 geography = col1.selectbox(
     "Areas", list(geo_labels), format_func=geo_labels.get, key="rgeo", bind="query-params"
 )
@@ -82,9 +80,9 @@ finding = (
     else " ".join(n for n in rep.notes if n.startswith("London")) or title
 )
 with head:
-    _shared.page_title(c, title, finding)
-    _shared.param_notices()
-    _shared.weights_banner(prep, c)
+    shared.page_title(c, title, finding)
+    shared.param_notices()
+    shared.weights_banner(prep, c)
     if not c.present:
         st.subheader(finding)
     if var is not None:
@@ -103,7 +101,7 @@ head.caption(
 layer = {"region": "nhs_region"}.get(geography, geography)
 stat = disparities.area_stat(table, measure)
 if layer in store.boundary_ids():
-    gdf = _shared.boundary(version, layer)
+    gdf = shared.boundary(version, layer)
     counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
     polygons = mapview.boundary_geojson(gdf, stat, counts)
 else:
@@ -111,7 +109,7 @@ else:
 focus_outline = None
 bounds = None
 if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -137,7 +135,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
         focus_outline=focus_outline,
     ),
@@ -248,7 +245,7 @@ else:
 st.header("Score against distance from central London")
 dist = rep.distance
 if dist is None:
-    ctx_missing = _shared.context_table(version) is None
+    ctx_missing = shared.context_table(version) is None
     if ctx_missing:
         st.info(
             "No context proxies in this store, so distance to London is not available. "
@@ -261,7 +258,7 @@ if dist is None:
 else:
     line = rep.distance_line
     joined = disparities.with_context(
-        view, _shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
+        view, shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
     ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
     joined["in_focus"] = (
         joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
@@ -269,7 +266,7 @@ else:
         else False
     )
     x_title = "Distance to central London (km)"
-    chart = _charts.score_scatter_with_fit(
+    chart = charts.score_scatter_with_fit(
         joined,
         line,
         x=disparities.DISTANCE_PROXY,
@@ -333,7 +330,7 @@ st.header(f"By {geo_labels[geography]}")
 shown = table[[*table.columns[1:], "area_code"]].rename(columns=disparities.SUMMARY_LABELS)
 if c.focus.code and c.focus.column == code_col:
     shown.insert(0, "In focus", ["yes" if a == c.focus.code else "" for a in table["area_code"]])
-_shared.show_table(
+shared.show_table(
     c,
     shown,
     {

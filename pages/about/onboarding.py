@@ -6,11 +6,11 @@ import streamlit as st
 
 from league_atlas import config
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
 st.title(f"Welcome to {ui.APP_TITLE}")
 st.write(ui.APP_TAGLINE)
-data_dir = _shared.data_dir()
+data_dir = shared.data_dir()
 mirror = config.default_mirror()
 st.warning(
     f"No prepared data yet: there is no store under `{data_dir}`.", icon=":material/warning:"

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import streamlit as st
 
 from league_atlas.render import mapview
 from league_atlas.views import explorer, metric_catalogue, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-store, c = _shared.page_context()
-version = _shared.store_version()
+store, c = shared.page_context()
+version = shared.store_version()
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
-dic = _shared.metric_dictionary(version, c.trust_type, c.quarter)
+dic = shared.metric_dictionary(version, c.trust_type, c.quarter)
 
 title = f"One metric across {label.lower()}, {c.quarter}"
 head = st.container()  # the title or headline, once the metric is chosen
-_shared.param_notices()
+shared.param_notices()
 st.caption(
     "The individual-metric ranking (IMR): each metric ranked on its own, as NHS England publishes it. Weights do not apply here."
 )
@@ -35,7 +33,7 @@ where = (
 
 ids = list(dic["metric_id"])
 desc = dict(zip(dic["metric_id"], dic["description"], strict=True))
-metric_id = _shared.controls_area(c).selectbox(
+metric_id = shared.controls_area(c).selectbox(
     "Metric", ids, key="metric", bind="query-params", format_func=lambda m: f"{m}: {desc[m]}"
 )
 info = dic.set_index("metric_id").loc[metric_id]
@@ -46,7 +44,7 @@ places = store.trusts[
 ranked = ranking.merge(places, on="trust_code", how="left")
 focused = explorer.in_focus(ranked, c.focus)
 with head:
-    _shared.page_title(
+    shared.page_title(
         c,
         title,
         narrative.metric_headline(
@@ -78,7 +76,6 @@ deck = mapview.build_deck(
     pts,
     None,
     mapview.view_for_bounds(mapview.ENGLAND_BOUNDS, width_px=900, height_px=480),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
 )
 st.pydeck_chart(
     deck,
@@ -129,7 +126,7 @@ st.altair_chart(alt.layer(bars, *rules).properties(height=alt.Step(18)), width="
 st.caption(
     "Solid line: median of the trust type; dashed: lower and upper quartiles (as published)."
 )
-_shared.show_table(
+shared.show_table(
     c,
     focused[["rank", "trust_name", "trust_code", "value", "score", "region_name"]].rename(
         columns={

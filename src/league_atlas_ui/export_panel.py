@@ -18,7 +18,7 @@ from league_atlas.scoring import preparation
 from league_atlas.store import reader
 from league_atlas.views import explorer, exports
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
 
 def _view_key(c, version: str | None) -> tuple:
@@ -63,7 +63,7 @@ def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store,
     c = _c
     stamp = _stamp(key, where, _prep, _store, c)
     layer = c.focus.layer
-    areas = _shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
+    areas = shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
     shown = explorer.in_focus(_view, c.focus)
     others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
     from league_atlas.render import static_map
@@ -133,7 +133,7 @@ def export_panel(
     focus), `table` the table as shown (display labels, display order), `key` unique per page.
     """
     c = controls
-    vkey = _view_key(c, _shared.store_version())
+    vkey = _view_key(c, shared.store_version())
     official = c.weights.is_official_for(prep) and not exports.method_changes(
         financial_override=c.financial_override, segment_method=c.segment_method
     )

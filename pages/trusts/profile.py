@@ -10,23 +10,23 @@ import streamlit as st
 from league_atlas.scoring import engine
 from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 
 code = c.trust if c.trust in view["trust_code"].values else None
-_shared.page_title(
+shared.page_title(
     c,
     "Trust profile",
     narrative.profile_headline(view, code, c.trust_type)
     if code
     else f"Trust profile: {len(view)} {label.lower()}, {c.quarter}",
 )
-_shared.param_notices()
-ctrl = _shared.controls_area(c)
+shared.param_notices()
+ctrl = shared.controls_area(c)
 
 towns = (
     store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
@@ -59,7 +59,7 @@ if not code:
 
 t = by_code.loc[code]
 st.header(f"{ui.md_escape(t['trust_name'])} ({code})")
-_shared.weights_banner(prep, c)
+shared.weights_banner(prep, c)
 place = " · ".join(
     str(x)
     for x in (t.get("region_name"), t.get("icb23_name"), t.get("lad_name"))
@@ -100,7 +100,7 @@ compare = col_b.selectbox(
 )
 
 # ------------------------------------------------------------------ headline
-iv = _shared.intervals(
+iv = shared.intervals(
     version,
     c.trust_type,
     c.quarter,
@@ -175,13 +175,13 @@ st.caption(
 
 # ------------------------------------------------------------------ metrics: spine chart + table
 st.subheader("Each metric against the trust type")
-tm = _shared.trust_metrics(version, c.trust_type, c.quarter, code, tuple(peers))
+tm = shared.trust_metrics(version, c.trust_type, c.quarter, code, tuple(peers))
 if tm.empty:
     st.info("No metric rows for this trust in this release.")
 else:
     tm = tm.assign(metric=tm["metric_id"] + " " + tm["description"].str.slice(0, 60))
     if compare:
-        other = _shared.trust_metrics(version, c.trust_type, c.quarter, compare, tuple(peers))
+        other = shared.trust_metrics(version, c.trust_type, c.quarter, compare, tuple(peers))
         tm = tm.merge(
             other[["metric_id", "value", "pos_value"]].rename(
                 columns={"value": "compare_value", "pos_value": "pos_compare"}
@@ -271,7 +271,7 @@ st.subheader("Across quarters")
 quarters = store.quarters(c.trust_type)
 trend = []
 for q in quarters:
-    pq = _shared.prepared(version, c.trust_type, q)
+    pq = shared.prepared(version, c.trust_type, q)
     off = engine.official_table(pq).set_index("trust_code")
     if code in off.index:
         trend.append(

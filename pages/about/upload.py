@@ -8,11 +8,10 @@ off with LEAGUE_ATLAS_ALLOW_UPLOAD=0 (releases are then added with the command l
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
+from league_atlas import config
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.io import provenance
 from league_atlas.io.sources import catalogue
@@ -20,13 +19,13 @@ from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import writer
 from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
+from league_atlas_ui import shared
 
-ALLOW_ENV = "LEAGUE_ATLAS_ALLOW_UPLOAD"
+ALLOW_ENV = config.ALLOW_UPLOAD_ENV
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
-store, c = _shared.page_context()
-_shared.page_title(
+store, c = shared.page_context()
+shared.page_title(
     c,
     "Add a new NOF release",
     narrative.store_headline(
@@ -40,7 +39,7 @@ if c.present:
     st.info("Leave presenter mode to add a release.", icon=":material/info:")
     st.stop()
 
-if os.environ.get(ALLOW_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+if not config.flag(ALLOW_ENV):
     st.info(
         f"Uploading releases is switched off on this deployment ({ALLOW_ENV}=0). "
         "Releases are added by whoever runs it, with the command line instead:",
@@ -105,7 +104,7 @@ if st.button(
     status = st.status("Checking the file and rebuilding the store...")
     try:
         info, result = writer.add_release(
-            _shared.data_dir(),
+            shared.data_dir(),
             data=up.getvalue(),
             name=up.name,
             quarter=quarter.strip() or None,

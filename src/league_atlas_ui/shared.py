@@ -57,17 +57,11 @@ def boundary(version: str, layer: str):
 
 
 def page_context() -> tuple[reader.Store, Controls]:
-    """The store and the sidebar controls for a page script.
+    """The store and the sidebar controls for a page script (app.py sets the controls first).
 
-    Streamlit treats a project with a `pages/` folder as a v1 multipage app until the entry point
-    has called st.navigation once in the server process; a first visit straight to a page URL then
-    runs the page without app.py. Switch to st.navigation mode and rerun the same URL instead.
+    Page scripts live in sub-folders of `pages/`, so Streamlit's v1 pages-directory mode finds no
+    page of its own and every run goes through app.py's st.navigation.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory or "controls" not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
     return current_store(), st.session_state["controls"]
 
 

@@ -3,8 +3,6 @@ weights, performance against the index, correlations, and the context-adjusted l
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -15,21 +13,21 @@ from league_atlas.errors import LeagueAtlasError
 from league_atlas.render import mapview
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from pages import _charts, _shared
+from league_atlas_ui import charts, shared
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 title = f"Staff attraction and area context: {type_label}, {c.quarter}"
 head = st.empty()  # the title, or in presenter mode the finding, once the index is computed
-_shared.param_notices()
-_shared.weights_banner(prep, c)
+shared.param_notices()
+shared.weights_banner(prep, c)
 finding_slot = st.empty()
 
-context = _shared.context_table(version)
+context = shared.context_table(version)
 if context is None:
     with head.container():
-        _shared.page_title(c, title, f"No staff-attraction context for {type_label.lower()} yet")
+        shared.page_title(c, title, f"No staff-attraction context for {type_label.lower()} yet")
     st.info(
         "This store has no context proxies (staff survey, sickness, leavers, foundation "
         "preferences, pay, deprivation, rurality, population, distances), so there is nothing to "
@@ -60,7 +58,7 @@ def _reset_index_weights() -> None:
 
 
 weights_box = (
-    _shared.controls_area(c)
+    shared.controls_area(c)
     if c.present
     else st.expander("Staff-attraction index: weights of the proxies", expanded=False)
 )
@@ -102,7 +100,7 @@ else:
         line.slope, line.slope_low, line.slope_high, line.n, line.confidence
     )
 with head.container():
-    _shared.page_title(c, title, finding)
+    shared.page_title(c, title, finding)
 if not c.present:
     finding_slot.subheader(finding)
 
@@ -110,7 +108,7 @@ if not c.present:
 st.header("Map")
 options = [proxies.INDEX_COLUMN, *proxies.PROXIES]
 label_of = {k: adjustment.value_label(k)[0] for k in options}
-key = _shared.controls_area(c).selectbox(
+key = shared.controls_area(c).selectbox(
     "Colour trusts by", options, format_func=label_of.get, key="amap", bind="query-params"
 )
 label, unit, direction = adjustment.value_label(key)
@@ -126,12 +124,12 @@ st.markdown(
 points = adjustment.value_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
 bounds = None
 if c.focus.code and c.focus.layer in store.boundary_ids():
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
 polygons = (
-    mapview.boundary_geojson(_shared.boundary(version, "nhs_region"), None)
+    mapview.boundary_geojson(shared.boundary(version, "nhs_region"), None)
     if "nhs_region" in store.boundary_ids()
     else None
 )
@@ -140,7 +138,6 @@ st.pydeck_chart(
         points,
         polygons,
         mapview.view_for_bounds(bounds),
-        basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
         selected=c.trust,
     ),
     key="attraction_map",
@@ -210,7 +207,7 @@ st.header("Performance against the index")
 if line is None:
     st.info(finding)
 else:
-    chart = _charts.score_scatter_with_fit(
+    chart = charts.score_scatter_with_fit(
         scatter,
         line,
         x=proxies.INDEX_COLUMN,
@@ -274,7 +271,7 @@ corr_box.caption(
 # ------------------------------------------------------------------ context-adjusted league
 st.header("Context-adjusted league (beside the official one)")
 available = [k for k in proxies.PROXIES if k in joined.columns and joined[k].notna().any()]
-x_keys = _shared.controls_area(c).multiselect(
+x_keys = shared.controls_area(c).multiselect(
     "Context proxies in the model",
     available,
     default=[k for k in adjustment.DEFAULT_PROXIES if k in available],

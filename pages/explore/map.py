@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from league_atlas.render import mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from pages import _shared
-from pages._export_panel import export_panel
+from league_atlas_ui import shared
+from league_atlas_ui.export_panel import export_panel
 
-store, c = _shared.page_context()
-version, prep, view = _shared.current_view(c)
+store, c = shared.page_context()
+version, prep, view = shared.current_view(c)
 shown = explorer.in_focus(view, c.focus)
 area_names = explorer.focus_options(store.trusts, c.focus.level) if c.focus.code else {}
 where = area_names.get(c.focus.code, "England")
@@ -29,9 +27,9 @@ if c.present:
 else:
     head = st.container()
 with head:
-    _shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
-    _shared.param_notices()
-    _shared.weights_banner(prep, c)
+    shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
+    shared.param_notices()
+    shared.weights_banner(prep, c)
     if shown.empty:
         st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
 if not c.present:
@@ -39,7 +37,7 @@ if not c.present:
 layers = {k: v for k, v in ui.BOUNDARY_LAYERS.items() if k in store.boundary_ids()}
 with side:
     details_box = st.container()  # the selected trust first, beside the top of the map
-    ctrl = _shared.controls_area(c)
+    ctrl = shared.controls_area(c)
 layer = ctrl.selectbox(
     "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
 )
@@ -58,7 +56,7 @@ labels = ctrl.checkbox(
     help="Write S1-S5 beside each trust (only labels that fit without overlapping)",
 )
 
-gdf = _shared.boundary(version, layer)
+gdf = shared.boundary(version, layer)
 code_col = {
     "nhs_region": "region_code",
     "icb23": "icb23_code",
@@ -72,7 +70,7 @@ polygons = mapview.boundary_geojson(gdf, stat, counts)
 focus_outline = None
 bounds = None
 if c.focus.code:
-    fg = _shared.boundary(version, c.focus.layer)
+    fg = shared.boundary(version, c.focus.layer)
     sel = fg[fg["code"] == c.focus.code]
     if len(sel):
         bounds = tuple(sel.total_bounds)
@@ -98,7 +96,6 @@ deck = mapview.build_deck(
         width_px=760 if c.present else 640,
         height_px=MAP_HEIGHT,
     ),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,
@@ -114,7 +111,7 @@ with map_col:
     )
 with side:
     st.markdown(
-        f'<div class="la-legend-stack">{_shared.legend_html()}</div>', unsafe_allow_html=True
+        f'<div class="la-legend-stack">{shared.legend_html()}</div>', unsafe_allow_html=True
     )
     if stat is not None:
         st.caption(f"Areas coloured by {stat.label}; darker = worse.")
@@ -195,7 +192,7 @@ MAP_TABLE_COLUMNS = [
     "icb23_name",
     "on_map",
 ]
-table = _shared.table_for_display(
+table = shared.table_for_display(
     shown.assign(
         on_map=shown["on_map"].map({True: "yes", False: "not on map"}),
         why=narrative.rank_reasons(shown),
@@ -203,7 +200,7 @@ table = _shared.table_for_display(
     MAP_TABLE_COLUMNS,
 ).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change", "why": "Why"})
 st.caption(narrative.RANK_ORDER_NOTE)
-_shared.show_table(
+shared.show_table(
     c,
     table.iloc[:, :7] if c.present else table,
     {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
