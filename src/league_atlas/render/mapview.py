@@ -200,6 +200,53 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
+def _ring_layers(points: pd.DataFrame) -> list[pdk.Layer]:
+    """The outer rings (S4), drawn under the points: a wide stroke whose outer part shows beyond
+    the point's own outline, so S4 reads as a ringed dot, not only a darker one."""
+    if "ring" not in points or points.empty:
+        return []
+    ringed = points[[c[3] > 0 for c in points["ring"]]]
+    if ringed.empty:
+        return []
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            ringed,
+            id=RING_LAYER_ID,
+            pickable=False,
+            stroked=True,
+            filled=False,
+            get_position=["lon", "lat"],
+            get_line_color="ring",
+            get_line_width=6,
+            line_width_units="'pixels'",
+            get_radius="radius",
+            radius_min_pixels=5,
+            radius_max_pixels=14,
+        )
+    ]
+
+
+def _label_layer(points: pd.DataFrame, view_state: dict, selected: str | None) -> pdk.Layer:
+    """S-labels for the points whose labels fit without overlapping at the opening zoom
+    (zooming in only moves them apart); the table behind the map still names every trust."""
+    return pdk.Layer(
+        "TextLayer",
+        label_points(points, view_state, selected=selected),
+        id=LABEL_LAYER_ID,
+        pickable=False,
+        get_position=["lon", "lat"],
+        get_text="seg_label",
+        get_size=LABEL_FONT_PX,
+        get_color=ui.rgba(ui.NHS_TEXT),
+        get_pixel_offset=[0, -LABEL_OFFSET_PX],
+        font_family='"Arial"',
+        font_weight=700,
+        background=True,
+        get_background_color=ui.rgba(ui.NHS_WHITE, 220),
+    )
+
+
 def build_deck(
     points: pd.DataFrame,
     polygons: dict | None,
@@ -245,28 +292,7 @@ def build_deck(
                 line_width_min_pixels=2.5,
             )
         )
-    if "ring" in points and len(points):
-        ringed = points[[c[3] > 0 for c in points["ring"]]]
-        if len(ringed):
-            # Drawn under the points: a wide stroke whose outer part shows beyond the point's own
-            # outline, so S4 reads as a ringed dot, not only a darker one (colour never alone).
-            layers.append(
-                pdk.Layer(
-                    "ScatterplotLayer",
-                    ringed,
-                    id=RING_LAYER_ID,
-                    pickable=False,
-                    stroked=True,
-                    filled=False,
-                    get_position=["lon", "lat"],
-                    get_line_color="ring",
-                    get_line_width=6,
-                    line_width_units="'pixels'",
-                    get_radius="radius",
-                    radius_min_pixels=5,
-                    radius_max_pixels=14,
-                )
-            )
+    layers.extend(_ring_layers(points))
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -304,26 +330,7 @@ def build_deck(
             )
         )
     if labels:
-        # Only labels that fit at the opening zoom: none overlaps another (zooming in only moves
-        # them apart). The table behind the map still names every trust.
-        shown_labels = label_points(points, view_state, selected=selected)
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                shown_labels,
-                id=LABEL_LAYER_ID,
-                pickable=False,
-                get_position=["lon", "lat"],
-                get_text="seg_label",
-                get_size=LABEL_FONT_PX,
-                get_color=ui.rgba(ui.NHS_TEXT),
-                get_pixel_offset=[0, -LABEL_OFFSET_PX],
-                font_family='"Arial"',
-                font_weight=700,
-                background=True,
-                get_background_color=ui.rgba(ui.NHS_WHITE, 220),
-            )
-        )
+        layers.append(_label_layer(points, view_state, selected))
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view_state),
