@@ -116,7 +116,7 @@ if c.focus.code and c.focus.layer in store.boundary_ids():
         focus_outline = mapview.boundary_geojson(sel, None)
 # Neutral dots over the choropleth (segment colours would compete with the area ramp); the
 # tooltip still gives each trust's segment, score and rank.
-points = mapview.trust_points(view, n_trusts=len(view)).assign(
+points = mapview.trust_points(view, n_trusts=len(view)).drop(columns="ring").assign(
     fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
     line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
     line_width=1,

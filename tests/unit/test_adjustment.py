@@ -223,3 +223,17 @@ def test_value_points_ramp_and_missing_rings():
     )
     assert legend.attrs["direction"] == proxies.MORE
     assert A.value_label(proxies.INDEX_COLUMN)[2] == proxies.MORE
+
+
+def test_value_points_carry_no_segment_ring():
+    points = pd.DataFrame(
+        {
+            "trust_code": ["A"],
+            "fill": [[0, 0, 0, 255]],
+            "line": [[0, 0, 0, 255]],
+            "ring": [[33, 43, 50, 255]],
+            "tt_l3": [""],
+        }
+    )
+    joined = pd.DataFrame({"trust_code": ["A"], "median_pay": [500.0]})
+    assert "ring" not in A.value_points(points, joined, "median_pay")

@@ -329,7 +329,7 @@ def value_points(points: pd.DataFrame, joined: pd.DataFrame, key: str) -> pd.Dat
     label, unit, _ = value_label(key)
     vals = joined.set_index("trust_code")[key].reindex(points["trust_code"])
     vals = pd.to_numeric(vals, errors="coerce").astype(float).reset_index(drop=True)
-    out = points.copy()
+    out = points.drop(columns=["ring"], errors="ignore")  # the S4 ring is a segment cue only
     colours = ramp_colours(vals, key)
     out["fill"] = [ui.rgba(MISSING_FILL, 0) if c is None else ui.rgba(c) for c in colours]
     out["line"] = [ui.rgba(MISSING_LINE if c is None else ui.NHS_DARK_GREY) for c in colours]
