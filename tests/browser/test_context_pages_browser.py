@@ -28,7 +28,7 @@ def test_regions_page_renders(server, page, artifacts_dir):
     chart = wait_for_map(page)
     assert non_blank(chart.screenshot()) > 20, "the choropleth canvas is blank"
     page.get_by_text("London and South East against the rest of England").wait_for()
-    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     # The finding first, in plain words; the statistics in the analysts' expanders.
     finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
