@@ -116,11 +116,15 @@ if c.focus.code and c.focus.layer in store.boundary_ids():
         focus_outline = mapview.boundary_geojson(sel, None)
 # Neutral dots over the choropleth (segment colours would compete with the area ramp); the
 # tooltip still gives each trust's segment, score and rank.
-points = mapview.trust_points(view, n_trusts=len(view)).drop(columns="ring").assign(
-    fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
-    line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
-    line_width=1,
-    radius=2500,
+points = (
+    mapview.trust_points(view, n_trusts=len(view))
+    .drop(columns="ring")
+    .assign(
+        fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
+        line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
+        line_width=1,
+        radius=2500,
+    )
 )
 st.markdown(
     disparities.legend_html(
@@ -166,7 +170,12 @@ else:
             if d.ci_low > 0 or d.ci_high < 0
             else "it includes 0, so these trusts do not show a clear gap."
         )
-        + (f" {d.n_excluded} trust(s) with no region are in neither group." if d.n_excluded else "")
+        + (
+            f" {d.n_excluded} {'trust' if d.n_excluded == 1 else 'trusts'} with no region "
+            f"{'is' if d.n_excluded == 1 else 'are'} in neither group."
+            if d.n_excluded
+            else ""
+        )
     )
     in_codes = disparities.group_codes(view)
     groups = view.assign(
