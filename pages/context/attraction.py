@@ -102,7 +102,7 @@ else:
 with head.container():
     shared.page_title(c, title, finding)
 if not c.present:
-    finding_slot.subheader(finding)
+    finding_slot.header(finding, anchor=False)
 
 # ------------------------------------------------------------------ map
 st.header("Map")

@@ -84,7 +84,7 @@ with head:
     shared.param_notices()
     shared.weights_banner(prep, c)
     if not c.present:
-        st.subheader(finding)
+        st.header(finding, anchor=False)
     if var is not None:
         st.markdown(
             narrative.variance_finding(

@@ -38,7 +38,7 @@ def test_regions_page_renders(server, page, artifacts_dir):
     page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     # The finding first, in plain words; the statistics in the analysts' expanders.
-    finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
+    finding = page.locator('[data-testid="stMain"] h2').first.inner_text()
     assert finding.startswith("Trusts in London and South East score") and "95% CI" in finding
     assert "-0." not in finding
     text = _in_dom(page, "London and South East (")
@@ -57,7 +57,7 @@ def test_attraction_page_renders_and_an_index_weight_moves_it(server, page, arti
     page.get_by_text("Context-adjusted league (beside the official one)").wait_for()
     settle(page)
     page.screenshot(path=str(artifacts_dir / "attraction-page.png"), full_page=True)
-    finding = page.locator('[data-testid="stMain"] h3').first.inner_text()
+    finding = page.locator('[data-testid="stMain"] h2').first.inner_text()
     assert "staff-attraction index" in finding and "lower scores are better" in finding
     page.get_by_text("Method and statistics (for analysts)").first.click()
     before = _paragraph(page, "Average score vs staff-attraction index")
