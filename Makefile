@@ -41,7 +41,11 @@ tests/browser/node_modules/axe-core/axe.min.js:
 data: install
 	$(PYTHON) -m league_atlas build --if-stale --data-dir $(DATA_DIR)
 
-run: data
+# A failed data build does not stop the app: it opens on its Get started page, which says
+# what is missing, where to fetch it and where to put it.
+run: install
+	@$(PYTHON) -m league_atlas build --if-stale --data-dir $(DATA_DIR) || \
+	  echo "League Atlas: the data could not be prepared (see above); starting the app on its Get started page."
 	LEAGUE_ATLAS_DATA_DIR=$(DATA_DIR) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint: install

@@ -9,7 +9,7 @@ import streamlit as st
 
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui import shared
+from league_atlas_ui import search_box, shared
 from league_atlas_ui.export_panel import export_panel
 
 store, c = shared.page_context()
@@ -31,10 +31,10 @@ shared.weights_banner(prep, c)
 
 f1, f2, f3 = shared.controls_area(c).columns([3, 2, 2])
 search = f1.text_input(
-    "Search by trust name or ODS code",
+    "Search by trust name, ODS code, town or hospital",
     key="search",
     bind="query-params",
-    placeholder="e.g. Leeds or RR8",
+    placeholder="e.g. Leeds, RR8 or Crewe",
 )
 segs = f2.multiselect(
     "Segments (current weights)",
@@ -47,10 +47,10 @@ changed_only = f3.checkbox("Only trusts whose rank changed", key="changed", bind
 
 shown = view
 if search.strip():
-    s = search.strip().lower()
     shown = shown[
-        shown["trust_name"].str.lower().str.contains(s, regex=False)
-        | shown["trust_code"].str.lower().str.contains(s, regex=False)
+        shown["trust_code"].isin(
+            search_box.find(store, search, list(shown["trust_code"]))["trust_code"]
+        )
     ]
 if segs:
     shown = shown[shown["segment"].isin(segs)]
@@ -229,8 +229,6 @@ if not c.present:
         prep=prep,
         controls=c,
         store=store,
-        title=narrative.active_title(view, c.trust_type, c.quarter, where),
         table=table,
-        where=where,
         key="league",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from league_atlas.render import mapview
-from league_atlas.views import explorer, narrative
+from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 from league_atlas_ui.export_panel import export_panel
@@ -178,27 +178,9 @@ if c.focus.code and not shown.empty and not c.present:
         )
 
 st.header("Table behind the map")
-# Key columns first (position, trust, segment, move, why), then the detail.
-MAP_TABLE_COLUMNS = [
-    "rank",
-    "trust_name",
-    "segment_label",
-    "rank_change_text",
-    "why",
-    "average_score",
-    "official_rank",
-    "trust_code",
-    "region_name",
-    "icb23_name",
-    "on_map",
-]
-table = shared.table_for_display(
-    shown.assign(
-        on_map=shown["on_map"].map({True: "yes", False: "not on map"}),
-        why=narrative.rank_reasons(shown),
-    ).sort_values(["rank", "trust_code"]),
-    MAP_TABLE_COLUMNS,
-).rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change", "why": "Why"})
+# The same table the exports carry (and `python -m league_atlas export csv` writes): key
+# columns first, with a Why column where the order needs explaining.
+table = exports.board_table(shown)
 st.caption(narrative.RANK_ORDER_NOTE)
 shared.show_table(
     c,
@@ -223,8 +205,6 @@ if not c.present:
         prep=prep,
         controls=c,
         store=store,
-        title=narrative.active_title(shown, c.trust_type, c.quarter, where),
         table=table,
-        where=where,
         key="map",
     )

@@ -10,7 +10,7 @@ import streamlit as st
 from league_atlas.scoring import engine
 from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui import shared
+from league_atlas_ui import search_box, shared
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
@@ -28,28 +28,15 @@ shared.page_title(
 shared.param_notices()
 ctrl = shared.controls_area(c)
 
-towns = (
-    store.trusts.set_index("trust_code")["town"] if "town" in store.trusts else pd.Series(dtype=str)
-)
-search_label = {
-    code: f"{row.trust_name} ({code})"
-    + (f", {towns.get(code)}" if isinstance(towns.get(code), str) and towns.get(code) else "")
-    for code, row in by_code.iterrows()
-}
-
-
-def _pick() -> None:
-    st.session_state["trust"] = st.session_state.get("profile_search")
-
-
-ctrl.selectbox(
-    "Find a trust by name, ODS code or town",
-    list(search_label),
-    index=None,
-    key="profile_search",
-    format_func=search_label.get,
-    on_change=_pick,
-    placeholder="Start typing, e.g. Leeds, RR8 or Carlisle",
+names = dict(zip(view["trust_code"], view["trust_name"], strict=True))
+search_box.trust_search(
+    ctrl,
+    store,
+    codes=list(by_code.index),
+    labels={k: f"{n} ({k})" for k, n in names.items()},
+    key="profile_find",
+    bound=False,
+    profile_link=False,
 )
 if not code:
     st.info(

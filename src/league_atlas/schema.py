@@ -83,6 +83,7 @@ STORE_FILES = {
     "releases": "releases.parquet",
     "trusts": "trusts.parquet",
     "places_report": "places_report.parquet",
+    "sites": "sites.parquet",  # one row per trust x place (ODS HQ address, NHS.UK sites): search
     "manifest": "manifest.json",
     "boundaries": "boundaries",  # folder of GeoParquet, one file per layer id
     "context": "context",  # folder: proxies.parquet and friends (context stage)

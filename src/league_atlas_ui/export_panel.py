@@ -13,11 +13,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from league_atlas.io import provenance
+from league_atlas.render import board_pack
 from league_atlas.scoring import preparation
 from league_atlas.store import reader
-from league_atlas.views import explorer, exports
-from league_atlas.views import presentation as ui
+from league_atlas.views import exports
 from league_atlas_ui import shared
 
 
@@ -35,79 +34,37 @@ def _view_key(c, version: str | None) -> tuple:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _stamp(key: tuple, where: str, _prep: preparation.Prepared, _store: reader.Store, _c):
-    c = _c
-    note = explorer.weights_note(c.weights, _prep)
-    official, note = exports.view_status(
-        note,
-        weights_official=c.weights.is_official_for(_prep),
-        financial_override=c.financial_override,
-        segment_method=c.segment_method,
+def _pack(view, prep, c, store, table) -> board_pack.BoardPack:
+    """The package's board pack of this view: the same files `python -m league_atlas export`
+    writes (the app only hands over what it already holds, cached)."""
+    layer = c.focus.layer
+    areas = (
+        shared.boundary(shared.store_version(), layer) if layer in store.boundary_ids() else None
     )
-    return exports.make_stamp(
-        manifest=_store.manifest,
-        release_rows=_store.releases,
-        metrics=_store.metrics,
+    return board_pack.board_pack(
+        store,
         trust_type=c.trust_type,
         quarter=c.quarter,
-        where=where,
-        release_ids=_prep.release_ids,
-        weights_note=note,
-        official=official,
+        focus=c.focus,
+        weights=c.weights,
+        financial_override=c.financial_override,
+        segment_method=c.segment_method,
+        prepared=prep,
+        view=view,
+        table=table,
+        areas=areas,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _png(key: tuple, title: str, where: str, _view: pd.DataFrame, _prep, _store, _c) -> bytes:
-    c = _c
-    stamp = _stamp(key, where, _prep, _store, c)
-    layer = c.focus.layer
-    areas = shared.boundary(key[0], layer) if layer in _store.boundary_ids() else None
-    shown = explorer.in_focus(_view, c.focus)
-    others = _view[~_view["trust_code"].isin(shown["trust_code"])] if c.focus.code else None
-    from league_atlas.render import static_map
-
-    return static_map.render_png(
-        shown,
-        areas,
-        static_map.map_text(title, stamp),
-        focus_code=c.focus.code or None,
-        context_points=others,
-    )
+def _png(key: tuple, _pack: board_pack.BoardPack) -> bytes:
+    return _pack.png()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _pptx(
-    key: tuple, table_hash: str, title: str, where: str, _view, _table, _prep, _store, _c
-) -> bytes:
-    c = _c
-    stamp = _stamp(key, where, _prep, _store, c)
-    shown = explorer.in_focus(_view, c.focus)
-    cp = _prep.cut_points
-    from league_atlas.render import deck_export
-
-    return deck_export.build_pptx(
-        title=title,
-        map_png=_png(key, title, where, _view, _prep, _store, c),
-        table=_table,
-        messages=exports.key_messages(
-            shown,
-            where=where,
-            type_label=ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type),
-            quarter=c.quarter,
-            official=stamp.official,
-        ),
-        method=exports.method_lines(
-            c.weights,
-            cut_points=", ".join(f"{x:.3f}" for x in cp.cut) + f"; read from the {cp.source}",
-            changes=exports.method_changes(
-                financial_override=c.financial_override, segment_method=c.segment_method
-            ),
-        ),
-        attributions=provenance.used_attributions(_store.manifest),
-        stamp=stamp,
-    )
+def _pptx(key: tuple, table_hash: str, _pack: board_pack.BoardPack) -> bytes:
+    _pack._png = _png(key, _pack)  # the deck's map is the PNG already made for this view
+    return _pack.pptx()
 
 
 def _table_hash(table: pd.DataFrame) -> str:
@@ -122,31 +79,29 @@ def export_panel(
     prep: preparation.Prepared,
     controls,
     store: reader.Store,
-    title: str,
     table: pd.DataFrame,
-    where: str,
     key: str,
 ) -> None:
     """Three download buttons (map PNG, table CSV, PowerPoint) for the view on this page.
 
     `view` is the whole league view (every trust of the type: the map greys those outside the
     focus), `table` the table as shown (display labels, display order), `key` unique per page.
+    Title, headline and stamp come from the package (render/board_pack.py), as on the command line.
     """
     c = controls
     vkey = _view_key(c, shared.store_version())
-    official = c.weights.is_official_for(prep) and not exports.method_changes(
-        financial_override=c.financial_override, segment_method=c.segment_method
-    )
-    stem = exports.file_stem(c.trust_type, c.quarter, where, official=official)
+    pack = _pack(view, prep, c, store, table)
+    official = pack.official
+    stem = pack.file_stem()
 
     def png() -> bytes:
-        return _png(vkey, title, where, view, prep, store, c)
+        return _png(vkey, pack)
 
     def csv() -> bytes:
-        return exports.to_csv_bytes(table, _stamp(vkey, where, prep, store, c).lines())
+        return pack.csv()
 
     def pptx() -> bytes:
-        return _pptx(vkey, _table_hash(table), title, where, view, table, prep, store, c)
+        return _pptx(vkey, _table_hash(table), pack)
 
     with st.container(border=True):
         st.markdown("**Export this view**")

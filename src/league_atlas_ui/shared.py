@@ -22,6 +22,7 @@ from league_atlas.scoring.weights import Weights
 from league_atlas.store import reader
 from league_atlas.views import explorer
 from league_atlas.views import presentation as ui
+from league_atlas_ui import search_box
 
 # ------------------------------------------------------------------ data, cached once per store version
 
@@ -285,14 +286,9 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
     wanted = incoming.get("trust")
     if wanted in trust_label and st.session_state.get("trust") != wanted:
         st.session_state["trust"] = wanted
-    trust = sb.selectbox(
-        "Trust (search by name or ODS code)",
-        codes,
-        index=None,
-        key="trust",
-        bind="query-params",
-        format_func=trust_label.get,
-        placeholder="Type a trust name or code",
+
+    trust = search_box.trust_search(
+        sb, st_, codes=codes, labels=trust_label, key="sidebar_find", bound=True
     )
 
     sb.markdown("**Weights**")

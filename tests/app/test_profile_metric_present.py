@@ -46,13 +46,18 @@ def test_profile_of_a_trust_with_peers_and_comparison(app):
     assert any("No context proxies" in i.value for i in app.info)
 
 
-def test_profile_search_by_town_selects_the_trust(app):
+def test_profile_search_by_hospital_selects_the_trust(app):
     app.run()
     app.switch_page("pages/trusts/profile.py").run()
-    app.selectbox(key="profile_search").set_value("RAA").run()
+    # A hospital the trust runs (NHS.UK sites in the store), through the one search.
+    app.text_input(key="profile_find_query").set_value("Beta Outreach Clinic").run()
     assert not app.exception
+    assert app.header[0].value.startswith("Made-up Hospitals 2 NHS Trust (RBB)")
+    assert app.selectbox(key="trust").value == "RBB"
+    # Another match chosen from the list replaces it.
+    app.text_input(key="profile_find_query").set_value("RAA").run()
+    assert app.selectbox(key="profile_find_pick").options == ["Made-up Hospitals 1 NHS Trust (RAA)"]
     assert app.header[0].value.startswith("Made-up Hospitals 1 NHS Trust (RAA)")
-    assert app.selectbox(key="trust").value == "RAA"
 
 
 def test_metric_view_ranks_every_trust(app):

@@ -58,7 +58,8 @@ def _check_pptx(data: bytes, *, official: bool) -> Presentation:
     shapes = [sh for slide in prs.slides for sh in slide.shapes]
     pictures = [sh for sh in shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
     tables = [sh.table for sh in shapes if sh.has_table]
-    assert len(prs.slides) == 5 and pictures and tables
+    assert len(prs.slides) >= 6 and pictures and tables
+    assert all(slide.shapes.title is not None and slide.shapes.title.text for slide in prs.slides)
     assert Image.open(io.BytesIO(pictures[0].image.blob)).size == static_map.SIZE_PX
     assert len(tables[0].rows) > 5
     text = " ".join(sh.text_frame.text for sh in shapes if sh.has_text_frame)

@@ -283,7 +283,15 @@ def _all_text(prs) -> str:
 
 def test_pptx_has_picture_table_and_stamp(fixture_store, prep):
     prs, view = _deck(fixture_store, prep, REWEIGHTED)
-    assert len(prs.slides) == 5
+    titles = [slide.shapes.title.text for slide in prs.slides]
+    assert titles[1:6] == [
+        "Map: trusts by segment",
+        f"League table: {len(view)} trusts in view",
+    ] + [
+        "Key messages",
+        "Method",
+        "Sources and licences",
+    ]
     kinds = [sh.shape_type for slide in prs.slides for sh in slide.shapes]
     assert MSO_SHAPE_TYPE.PICTURE in kinds
     tables = [sh.table for slide in prs.slides for sh in slide.shapes if sh.has_table]
@@ -306,7 +314,7 @@ def test_pptx_keeps_trust_names_literal(fixture_store, prep):
     names = {table.cell(i, 1).text for i in range(1, len(table.rows))}
     for name in HOSTILE.values():
         assert name in names
-    assert prs.slides[0].shapes[1].text_frame.text == "<i>Deck</i> & $x$"
+    assert prs.slides[0].shapes.title.text == "<i>Deck</i> & $x$"
 
 
 def test_pptx_official_deck_says_official(fixture_store, prep):
@@ -340,17 +348,22 @@ def test_key_messages_count_segments_regions_and_movers(fixture_store, prep):
         view, where="England", type_label="Acute trusts", quarter=QUARTER, official=False
     )
     seg = explorer.shown_segment(view)
-    counts = ", ".join(f"S{k} {int((seg == k).sum())}" for k in range(1, 6))
+    counts = ", ".join(f"S{k} {int((seg == k).sum())}" for k in range(1, 6) if (seg == k).any())
     assert msgs[0] == f"{len(view)} acute trusts in England, {QUARTER} (current weights): {counts}."
     if (seg == 4).any():
         s4 = view[seg == 4]
         region = s4["region_name"].fillna(s4["region_label"]).value_counts()
-        lead = f"{region.index[0]} holds the most segment-4 trusts: {region.iloc[0]} of {len(s4)}"
+        where = exports.place_name(region.index[0])
+        lead = (
+            f"The only segment-4 trust is in {where}."
+            if len(s4) == 1
+            else f"{where[0].upper()}{where[1:]} has the most segment-4 trusts"
+        )
         assert any(m.startswith(lead) for m in msgs), msgs
     s5 = view[seg == 5]
     assert len(s5) == 1  # the made-up release puts its last trust in the RSP
     rsp = next(m for m in msgs if "Recovery Support Programme" in m)
-    assert rsp.startswith("1 trust(s)") and f"1 in S{int(s5['segment'].iloc[0])}" in rsp
+    assert rsp.startswith("1 trust is in the") and f"1 in S{int(s5['segment'].iloc[0])}" in rsp
     moved = view[view["rank_change"].fillna(0) != 0]
     assert len(moved), "the re-weighting moves the made-up trusts"
     top = explorer.moved_most(view, 1).iloc[0]
@@ -459,3 +472,123 @@ def test_release_table_shows_the_uploaded_name():
     t = provenance.release_table(rows, manifest)
     assert list(t["File"]) == ["catalogued.csv", "upload.csv"]
     assert list(t.columns) == ["File", "Quarters", "Added by"]
+
+
+# ------------------------------------------------------------------ board pack (issue 14)
+
+
+def test_every_slide_has_a_real_title_placeholder_and_sources_are_12pt(fixture_store, prep):
+    prs, _ = _deck(fixture_store, prep, REWEIGHTED)
+    for slide in prs.slides:
+        title = slide.shapes.title  # a title placeholder, as PowerPoint's outline reads it
+        assert title is not None and title.is_placeholder and title.text.strip()
+    sizes = [
+        run.font.size.pt
+        for slide in prs.slides
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for para in sh.text_frame.paragraphs
+        for run in para.runs
+        if run.font.size is not None
+    ]
+    assert sizes and min(sizes) >= deck_export.SOURCE_PT
+    sources = [s for s in prs.slides if s.shapes.title.text.startswith("Sources and licences")]
+    assert sources and ui.ATTRIBUTION.split(".")[0] in _all_text(prs)
+    map_slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Map"))
+    pic = next(sh for sh in map_slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert pic._element.nvPicPr.cNvPr.get("descr", "").startswith("Map.")
+
+
+def _one(view, **changes):
+    return view.iloc[[0]].assign(**changes)
+
+
+def test_board_headline_makes_sense_for_one_few_and_all(fixture_store, prep):
+    view = _view(fixture_store, prep)
+    kw = dict(type_label="Acute trusts", quarter=QUARTER)
+    one = exports.board_headline(
+        view, _one(view, segment=2.0, final_segment=2.0, rank=3), where="Somewhere ICB", **kw
+    )
+    assert (
+        one
+        == f"{view['trust_name'].iloc[0]} is in segment 2, league position 3 of {len(view)} acute trusts, {QUARTER}"
+    )
+    calm = view.iloc[:2].assign(segment=[1.0, 2.0], final_segment=[1.0, 2.0])
+    assert exports.board_headline(view, calm, where="North West", **kw).startswith(
+        "All 2 acute trusts in the North West are in segment 1 or 2"
+    )
+    mixed = view.iloc[:3].assign(segment=[1.0, 3.0, 4.0], final_segment=[1.0, 3.0, 4.0])
+    line = exports.board_headline(view, mixed, where="London", **kw)
+    assert line.startswith("2 of the 3 acute trusts in London are in segment 3, 4 or 5")
+    assert "(England: " in line
+    assert exports.board_headline(view, view.iloc[:0], where="London", **kw).startswith("No acute")
+    for text in (one, line, exports.board_headline(view, view, where="England", **kw)):
+        assert "(s)" not in text and "0 of 1" not in text and "(0%)" not in text
+
+
+def test_plural_words():
+    assert exports.trusts_phrase(1, "Acute trusts") == "1 acute trust"
+    assert exports.trusts_phrase(2, "Mental health and community trusts") == (
+        "2 mental health and community trusts"
+    )
+    assert exports.place_name("Midlands") == "the Midlands"
+    assert exports.place_name("London") == "London"
+    assert exports.place_name("North East and Yorkshire") == "the North East and Yorkshire"
+
+
+def test_key_messages_for_one_trust_have_no_zero_counts(fixture_store, prep):
+    view = _view(fixture_store, prep)
+    msgs = exports.key_messages(
+        view.iloc[[0]], where="X ICB", type_label="Acute trusts", quarter=QUARTER, official=True
+    )
+    text = " ".join(msgs)
+    assert "S1 0" not in text and "(s)" not in text and "Highest placed" not in text
+
+
+def test_map_png_has_no_empty_legend_rows(fixture_store, prep):
+    view = _view(fixture_store, prep)
+    text = static_map.map_text("t", _stamp(fixture_store, prep, None))
+    fig = static_map.map_figure(view.iloc[:2], fixture_store.boundary("nhs_region"), text)
+    words = [t.get_text() for a in fig.axes for t in a.texts]
+    assert "0 trusts" not in words
+    shown = explorer.shown_segment(view.iloc[:2]).dropna().astype(int)
+    assert {w for w in words if w in {f"S{k}" for k in range(1, 6)}} == {f"S{k}" for k in shown}
+
+
+def test_area_name_is_moved_clear_of_a_crowd_of_trusts():
+    """A small area full of trusts (London on an England map): its name goes where no trust is."""
+    import geopandas as gpd
+    import shapely
+    from matplotlib import patheffects
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    big = shapely.box(0, 0, 400_000, 400_000).difference(
+        shapely.box(180_000, 180_000, 220_000, 220_000)
+    )
+    small = shapely.box(180_000, 180_000, 220_000, 220_000)
+    areas = gpd.GeoDataFrame(
+        {"code": ["A", "L"], "name": ["Shire", "London"]}, geometry=[big, small]
+    )
+    gx, gy = np.meshgrid(np.linspace(182_000, 218_000, 7), np.linspace(182_000, 218_000, 7))
+    xy = (gx.ravel(), gy.ravel())
+    fig = Figure(figsize=(8, 8), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 400_000)
+    ax.set_ylim(0, 400_000)
+    ax.scatter(*xy, s=80)
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    static_map._area_labels(ax, areas, xy, halo, [])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    pts = ax.transData.transform(np.column_stack(xy))
+    for t in ax.texts:
+        if t.get_text() not in {"Shire", "London"}:
+            continue
+        box = t.get_window_extent(renderer)
+        assert not any(box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1 for x, y in pts), (
+            t.get_text()
+        )
+    london = next(t for t in ax.texts if t.get_text() == "London")
+    assert not small.contains(shapely.Point(london.get_position()))  # moved out, with a leader line

@@ -95,3 +95,109 @@ def test_official_download_checked_by_format(tmp_path, monkeypatch):
     assert res[0].status == "ok" and res[0].origin == "official"
     manifest = json.loads((tmp_path / "d" / "raw" / "fetch-manifest.json").read_text())
     assert manifest["web"]["files"]["file.csv"] == _sha(page)
+
+
+# ------------------------------------------------------------------ first run anywhere (issue 14)
+
+
+def _install(monkeypatch, *srcs):
+    cat = {s.id: s for s in srcs}
+    monkeypatch.setattr(fetch, "catalogue", lambda: cat)
+    monkeypatch.setattr(sources, "catalogue", lambda: cat)
+
+
+def _serve(monkeypatch, pages: dict[str, bytes]):
+    """urlopen answering from a dict of URL -> bytes (no network in unit tests)."""
+    import io
+
+    def fake(req, timeout=None):
+        url = req.full_url
+        if url not in pages:
+            raise OSError(f"no route to {url}")
+        return io.BytesIO(pages[url])
+
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", fake)
+
+
+def test_every_catalogued_source_cites_its_address_or_says_how_to_fetch_it():
+    for src in sources.catalogue().values():
+        assert src.url_source, f"{src.id}: where the URL came from (or why there is none)"
+        if src.downloadable:
+            assert all(url.startswith("https://") for _, url in src.file_urls()), src.id
+        else:
+            assert src.landing_page.startswith("https://"), src.id
+    # The sources the store cannot be built without mostly download on their own now.
+    required = [s for s in sources.catalogue().values() if s.required]
+    assert sum(s.downloadable for s in required) >= 8
+
+
+def test_download_of_several_files_each_from_its_own_url(tmp_path, monkeypatch):
+    src = Source(
+        id="multi",
+        title="multi",
+        kind="context",
+        format="csv",
+        publisher="test",
+        licence="OGL-3.0",
+        attribution="test",
+        mirror_vs_official="test",
+        files=(
+            SourceFile("m/a.csv", "0" * 64, url="https://example.test/a.csv"),
+            SourceFile("m/b.csv", "0" * 64, url="https://example.test/b.csv"),
+        ),
+    )
+    _install(monkeypatch, src)
+    _serve(
+        monkeypatch,
+        {"https://example.test/a.csv": b"a\n1\n", "https://example.test/b.csv": b"b\n2\n"},
+    )
+    [res] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert res.status == "ok" and res.origin == "official" and set(res.files) == {"a.csv", "b.csv"}
+    assert (tmp_path / "raw" / "multi" / "b.csv").read_text() == "b\n2\n"
+
+
+def test_zipped_download_keeps_the_catalogued_member(tmp_path, monkeypatch):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("etr.csv", '"R1","A TRUST"\n')
+        zf.writestr("etr.pdf", "%PDF")
+    src = _src("ods", "geo/ods_etr.csv", "0" * 64, url="https://example.test/etr.zip")
+    src = Source(**{**src.__dict__, "extra": {"archive_member": "etr.csv"}})
+    _install(monkeypatch, src)
+    _serve(monkeypatch, {"https://example.test/etr.zip": buf.getvalue()})
+    [res] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert res.status == "ok", res.message
+    assert (tmp_path / "raw" / "ods" / "ods_etr.csv").read_text() == '"R1","A TRUST"\n'
+    assert not list((tmp_path / "raw" / "ods").glob("*.zip"))
+    # A zip without the member is a clear error, and nothing is left behind.
+    other = Source(**{**src.__dict__, "id": "ods2", "extra": {"archive_member": "ets.csv"}})
+    _install(monkeypatch, other)
+    [bad] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert bad.status == "failed" and "not ets.csv" in bad.message
+    assert not (tmp_path / "raw" / "ods2" / "ods_etr.csv").exists()
+
+
+def test_no_download_says_what_from_where_and_where_to_put_it(tmp_path, monkeypatch):
+    src = _src("lookup_x", "geo/lookup_x.csv", "0" * 64)
+    src = Source(
+        **{**src.__dict__, "landing_page": "https://publisher.test/page", "download": False}
+    )
+    _install(monkeypatch, src)
+    [res] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert res.status == "failed"
+    assert "https://publisher.test/page" in res.message
+    assert str(tmp_path / "raw" / "lookup_x" / "lookup_x.csv") in res.message
+    # Saved there by hand, it is taken (format-checked) on the next run.
+    (tmp_path / "raw" / "lookup_x" / "lookup_x.csv").write_text("a,b\n")
+    [res] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert res.status == "ok" and res.origin == "manual"
+    # An HTML page saved by mistake is refused with the reason.
+    other = Source(**{**src.__dict__, "id": "lookup_y"})
+    _install(monkeypatch, other)
+    (tmp_path / "raw" / "lookup_y").mkdir(parents=True)
+    (tmp_path / "raw" / "lookup_y" / "lookup_x.csv").write_text("<html>login</html>")
+    [res] = fetch.fetch_all(tmp_path, None, progress=lambda m: None)
+    assert res.status == "failed" and "does not look like CSV" in res.message

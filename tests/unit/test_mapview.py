@@ -50,7 +50,9 @@ def test_deck_has_fixed_layer_ids_and_no_tiles_offline():
     stat = mapview.area_stats(_view(), "icb23_code", "share_s34")
     assert stat.values.to_dict() == {"E1": 0.0, "E2": 100.0}
     polys = mapview.boundary_geojson(gdf, stat)
-    deck = mapview.build_deck(pts, polys, mapview.ENGLAND_VIEW, selected="X01", labels=True)
+    deck = mapview.build_deck(
+        pts, polys, mapview.ENGLAND_VIEW, selected="X01", labels=True, basemap=False
+    )
     spec = json.loads(deck.to_json())
     ids = [layer["id"] for layer in spec["layers"]]
     assert ids == [

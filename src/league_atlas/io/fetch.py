@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,18 +71,68 @@ def _fetch_from_mirror(src: Source, mirror: Path, dest_dir: Path) -> dict[str, s
     return hashes
 
 
+def manual_instructions(src: Source, dest_dir: Path) -> str:
+    """Exactly what to fetch by hand, from where, and where to put it (no direct download)."""
+    why = f" ({src.url_source})" if src.url_source else ""
+    return (
+        f'{src.id}: no direct download address for "{src.title}" ({src.publisher}){why}. '
+        f"Download it from {src.landing_page or 'the publisher'} and save it as "
+        + " and ".join(str(dest_dir / f.name) for f in src.files)
+        + ", or pass --mirror DIR with a copy of the project's data mirror; then run the build "
+        "again."
+    )
+
+
+def _download(url: str, target: Path, timeout: float) -> None:
+    req = urllib.request.Request(url, headers={"User-Agent": "league-atlas"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp, open(target, "wb") as out:
+        shutil.copyfileobj(resp, out)
+
+
 def _fetch_official(src: Source, dest_dir: Path, timeout: float) -> dict[str, str]:
     if not src.downloadable:
-        raise SourceError(f"{src.id}: no direct official URL to download from ({src.landing_page})")
-    f = src.files[0]
-    target = dest_dir / f.name
-    with atomic.atomic_path(target) as tmp:
-        req = urllib.request.Request(src.official_url, headers={"User-Agent": "league-atlas"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp, open(tmp, "wb") as out:
-            shutil.copyfileobj(resp, out)
-        _check_format(src, tmp)
-        digest = sha256_file(tmp)
-    return {f.name: digest}
+        raise SourceError(manual_instructions(src, dest_dir))
+    hashes: dict[str, str] = {}
+    for f, url in src.file_urls():
+        with atomic.atomic_path(dest_dir / f.name) as tmp:
+            if src.archive_member:
+                archive = tmp.with_name(tmp.name + ".zip")
+                try:
+                    _download(url, archive, timeout)
+                    _extract(src, archive, tmp)
+                finally:
+                    archive.unlink(missing_ok=True)
+            else:
+                _download(url, tmp, timeout)
+            _check_format(src, tmp)
+            hashes[f.name] = sha256_file(tmp)
+    return hashes
+
+
+def _extract(src: Source, archive: Path, target: Path) -> None:
+    """Copy the catalogued member out of a downloaded zip (publishers zip some CSVs)."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = {Path(n).name: n for n in zf.namelist()}
+            if src.archive_member not in names:
+                raise SourceError(
+                    f"{src.id}: {src.official_url} holds {', '.join(sorted(names)) or 'nothing'}, "
+                    f"not {src.archive_member}"
+                )
+            with zf.open(names[src.archive_member]) as member, open(target, "wb") as out:
+                shutil.copyfileobj(member, out)
+    except zipfile.BadZipFile as exc:
+        raise SourceError(f"{src.id}: {src.official_url} did not return a zip ({exc})") from exc
+
+
+def _placed_by_hand(src: Source, dest_dir: Path) -> dict[str, str] | None:
+    """Files someone saved into raw/<source id>/ as the instructions say, checked by format."""
+    paths = [dest_dir / f.name for f in src.files]
+    if not all(p.is_file() for p in paths):
+        return None
+    for p in paths:
+        _check_format(src, p)
+    return {p.name: sha256_file(p) for p in paths}
 
 
 def _cached(src: Source, dest_dir: Path, manifest: dict) -> dict[str, str] | None:
@@ -133,7 +184,15 @@ def fetch_all(
             continue
         errors = []
         result = None
-        if mirror is not None:
+        if src.id not in manifest:
+            try:
+                placed = _placed_by_hand(src, dest_dir)
+            except SourceError as exc:
+                placed = None
+                errors.append(f"{exc} (the file saved by hand was not used)")
+            if placed is not None:
+                result = FetchResult(src.id, "ok", "manual", files=placed)
+        if result is None and mirror is not None:
             try:
                 result = FetchResult(
                     src.id, "ok", "mirror", files=_fetch_from_mirror(src, mirror, dest_dir)
@@ -160,6 +219,7 @@ def fetch_all(
                 "files": result.files,
                 "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "official_url": src.official_url,
+                **({"url_source": src.url_source} if src.url_source else {}),
             }
             say(
                 f"[{i}/{len(sources)}] {src.id}: {result.origin} ({time.perf_counter() - started:.2f} s)"
@@ -169,6 +229,25 @@ def fetch_all(
         raw_dir(data_dir) / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True)
     )
     return results
+
+
+def still_needed(data_dir: Path) -> list[tuple[Source, str]]:
+    """Required sources with no fetched copy yet, each with what to do about it (for the first
+    run page and the build error): a download address to try, or the manual instructions."""
+    manifest = read_manifest(data_dir)
+    out = []
+    for src in catalogue().values():
+        if not src.required:
+            continue
+        dest_dir = raw_dir(data_dir) / src.id
+        if src.id in manifest and all((dest_dir / f.name).is_file() for f in src.files):
+            continue
+        if src.downloadable:
+            how = f"{src.id}: downloaded from {src.official_url or src.files[0].url} by the build"
+        else:
+            how = manual_instructions(src, dest_dir)
+        out.append((src, how))
+    return out
 
 
 def missing_required(results: list[FetchResult]) -> list[str]:

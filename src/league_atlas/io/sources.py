@@ -24,6 +24,7 @@ class SourceFile:
 
     path: str
     sha256: str
+    url: str = ""  # this file's own download address, for sources of several files
 
     @property
     def name(self) -> str:
@@ -51,8 +52,28 @@ class Source:
 
     @property
     def downloadable(self) -> bool:
-        """Only single-file sources with a direct official file URL can be downloaded."""
-        return bool(self.official_url) and self.download and len(self.files) == 1
+        """A direct download exists: one file at `official_url`, or every file with its own url."""
+        if not self.download:
+            return False
+        if all(f.url for f in self.files):
+            return True
+        return bool(self.official_url) and len(self.files) == 1
+
+    def file_urls(self) -> list[tuple[SourceFile, str]]:
+        """(file, address to download it from) for every file of a downloadable source."""
+        if len(self.files) == 1 and not self.files[0].url:
+            return [(self.files[0], self.official_url)]
+        return [(f, f.url) for f in self.files]
+
+    @property
+    def archive_member(self) -> str:
+        """The file inside a downloaded zip (e.g. ODS etr.zip holds etr.csv), or ""."""
+        return str(self.extra.get("archive_member", ""))
+
+    @property
+    def url_source(self) -> str:
+        """Where the download address was found (publisher documentation or public code)."""
+        return str(self.extra.get("url_source", ""))
 
 
 @cache

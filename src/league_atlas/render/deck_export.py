@@ -16,7 +16,7 @@ from functools import cache
 import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from league_atlas.views import presentation as ui
@@ -27,6 +27,9 @@ TABLE_ROWS = 15  # at most; fewer when long names wrap
 TABLE_COLUMNS = 7
 FONT = "Arial"
 BOLD = 1.08  # bold Arial is about this much wider than regular
+SOURCE_PT = 12  # sources, stamps and notes: never smaller (readable from the back of a room)
+# Layouts of python-pptx's default template with a title placeholder.
+TITLE_SLIDE, TITLE_ONLY = 0, 5
 # Columns a slide table prefers, by their display labels (first found in each group wins).
 SLIDE_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("Rank (current weights)", "Rank", "Official rank"),
@@ -101,21 +104,48 @@ def fit_size(
     return sizes[-1]
 
 
+def _set_title(
+    slide,
+    text: str,
+    box: tuple,
+    *,
+    size: int,
+    colour: str = ui.NHS_TEXT,
+) -> None:
+    """Write the slide's real title placeholder (PowerPoint's outline, accessibility checker and
+    screen readers take the slide title from it), placed and styled like the rest of the deck."""
+    ph = slide.shapes.title
+    ph.left, ph.top, ph.width, ph.height = box
+    tf = ph.text_frame
+    tf.clear()
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left = tf.margin_right = Inches(0.1)
+    p = tf.paragraphs[0]
+    p.alignment = PP_ALIGN.LEFT
+    run = p.add_run()
+    run.text = plain_text(text)
+    f = run.font
+    f.name, f.size, f.bold, f.color.rgb = FONT, Pt(size), True, _rgb(colour)
+
+
 def _title(slide, text: str, *, official: bool, stamp: Stamp) -> None:
     band = slide.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(0.12))  # 1 = rectangle
     band.fill.solid()
     band.fill.fore_color.rgb = _rgb(ui.NHS_BLUE)
     band.line.fill.background()
-    _box(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), [text], size=28, bold=True)
+    size = fit_size([text], 12.3, 0.8, sizes=(28, 24, 22, 20), gap_pt=0, bullet="")
+    _set_title(slide, text, (Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.85)), size=size)
     note = stamp.weights_note
     _box(
         slide,
         Inches(0.5),
-        Inches(6.95),
+        Inches(6.9),
         Inches(12.3),
-        Inches(0.45),
+        Inches(0.5),
         [f"{stamp.release} · {note}"],
-        size=10,
+        size=SOURCE_PT,
         colour=ui.NHS_DARK_GREY,
         fill=None if official else "#FFF3C4",
     )
@@ -244,6 +274,23 @@ def _table(slide, table: pd.DataFrame, rows: int, size_pt: float = 12) -> int:
     return len(heights) - 1
 
 
+def _pages(paragraphs: Sequence[str], width_in: float, height_in: float) -> list[list[str]]:
+    """Split paragraphs into groups that each fit the box at SOURCE_PT (one slide each)."""
+    pages: list[list[str]] = [[]]
+    for para in paragraphs:
+        trial = [*pages[-1], para]
+        if pages[-1] and not _fits(trial, width_in, height_in):
+            pages.append([para])
+        else:
+            pages[-1] = trial
+    return [p for p in pages if p]
+
+
+def _fits(paragraphs: Sequence[str], width_in: float, height_in: float) -> bool:
+    lines = sum(_lines(plain_text(p), (width_in - 0.2) / BOLD, SOURCE_PT) for p in paragraphs)
+    return lines * SOURCE_PT * 1.2 / 72 + len(paragraphs) * 6 / 72 + 0.1 <= height_in
+
+
 def build_pptx(
     *,
     title: str,
@@ -263,7 +310,7 @@ def build_pptx(
     """
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    blank = prs.slide_layouts[6]
+    titled = prs.slide_layouts[TITLE_ONLY]
     official = stamp.official
     core = prs.core_properties
     core.title = plain_text(title)[:250]
@@ -274,20 +321,23 @@ def build_pptx(
     core.created = datetime.now(UTC).replace(tzinfo=None)
 
     # 1. Title slide, with the whole stamp
-    s = prs.slides.add_slide(blank)
+    s = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE])
+    for ph in list(s.placeholders):  # the title slide's subtitle is drawn as a plain box below
+        if ph.placeholder_format.idx != 0:
+            ph.element.getparent().remove(ph.element)
     band = s.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(2.9))
     band.fill.solid()
     band.fill.fore_color.rgb = _rgb(ui.NHS_BLUE)
     band.line.fill.background()
-    _box(
+    # The band is drawn first: move the title placeholder above it in the z-order.
+    tree, heading = s.shapes._spTree, s.shapes.title.element
+    tree.remove(heading)
+    tree.append(heading)
+    _set_title(
         s,
-        Inches(0.7),
-        Inches(0.6),
-        Inches(12),
-        Inches(1.45),
-        [title],
+        title,
+        (Inches(0.7), Inches(0.6), Inches(12), Inches(1.45)),
         size=fit_size([title], 12, 1.45, sizes=(36, 32, 28, 24, 20), gap_pt=0, bullet=""),
-        bold=True,
         colour=ui.NHS_WHITE,
     )
     _box(
@@ -318,7 +368,7 @@ def build_pptx(
         Inches(12),
         Inches(2.6),
         [x for x in (stamp.files, stamp.data_dates, stamp.attribution) if x],
-        size=12,
+        size=SOURCE_PT,
         colour=ui.NHS_DARK_GREY,
     )
     _box(
@@ -328,22 +378,29 @@ def build_pptx(
         Inches(12),
         Inches(0.4),
         [f"Made with {ui.APP_TITLE} on {datetime.now(UTC):%d %B %Y}"],
-        size=11,
+        size=SOURCE_PT,
         colour=ui.NHS_MID_GREY,
     )
 
     # 2. Map slide: the PNG (16:10) as large as the slide allows
-    s = prs.slides.add_slide(blank)
+    s = prs.slides.add_slide(titled)
     _title(s, "Map: trusts by segment", official=official, stamp=stamp)
     h = Inches(5.75)
     w = Emu(int(h * 1.6))
-    s.shapes.add_picture(io.BytesIO(map_png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
+    pic = s.shapes.add_picture(io.BytesIO(map_png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
+    # Alternative text for screen readers and PowerPoint's accessibility checker.
+    pic._element.nvPicPr.cNvPr.set("descr", plain_text(f"Map. {title}. {stamp.release}.")[:1000])
 
     # 3. Table slide
-    s = prs.slides.add_slide(blank)
+    s = prs.slides.add_slide(titled)
     if len(table):
         shown = _table(s, table, table_rows)
-        _title(s, f"League table: top {shown} of {len(table)}", official=official, stamp=stamp)
+        heading = (
+            f"League table: top {shown} of {len(table)}"
+            if shown < len(table)
+            else f"League table: {len(table)} {'trust' if len(table) == 1 else 'trusts'} in view"
+        )
+        _title(s, heading, official=official, stamp=stamp)
         if len(table) > shown:
             _box(
                 s,
@@ -352,7 +409,7 @@ def build_pptx(
                 Inches(12.3),
                 Inches(0.35),
                 [f"{len(table) - shown} more rows in the CSV export."],
-                size=11,
+                size=SOURCE_PT,
                 colour=ui.NHS_DARK_GREY,
             )
     else:
@@ -360,7 +417,7 @@ def build_pptx(
         _box(s, Inches(0.5), Inches(1.4), Inches(12.3), Inches(1), ["No trusts in this view."])
 
     # 4. Key messages
-    s = prs.slides.add_slide(blank)
+    s = prs.slides.add_slide(titled)
     _title(s, "Key messages", official=official, stamp=stamp)
     size = fit_size(messages, 12.1, 5.5, sizes=(20, 18, 16, 14, 12))
     _box(
@@ -374,42 +431,46 @@ def build_pptx(
         bullets=True,
     )
 
-    # 5. Method and sources: the method on top, every source's attribution below
-    s = prs.slides.add_slide(blank)
-    _title(s, "Method and sources", official=official, stamp=stamp)
-    size = fit_size(method, 12.1, 2.3, sizes=(16, 14, 12, 11, 10))
+    # 5. Method
+    s = prs.slides.add_slide(titled)
+    _title(s, "Method", official=official, stamp=stamp)
+    size = fit_size(method, 12.1, 5.4, sizes=(20, 18, 16, 14, 12))
     _box(
         s,
         Inches(0.6),
-        Inches(1.15),
+        Inches(1.3),
         Inches(12.1),
-        Inches(2.3),
+        Inches(5.4),
         list(method),
         size=size,
         bullets=True,
     )
-    _box(
-        s,
-        Inches(0.6),
-        Inches(3.5),
-        Inches(12.1),
-        Inches(0.4),
-        ["Sources and licences"],
-        size=14,
-        bold=True,
-    )
+
+    # 6. Sources and licences, at SOURCE_PT or more (continued on further slides if long)
     credits = [*attributions, stamp.data_dates]
-    size = fit_size(credits, 12.1, 3.0, sizes=(12, 11, 10, 9, 8, 7), gap_pt=0, bullet="")
-    _box(
-        s,
-        Inches(0.6),
-        Inches(3.85),
-        Inches(12.1),
-        Inches(3.0),
-        credits,
-        size=size,
-        colour=ui.NHS_DARK_GREY,
+    parts = _pages(credits, 12.1, 5.4)
+    size = min(
+        fit_size(part, 12.1, 5.4, sizes=(16, 14, 13, SOURCE_PT), gap_pt=6, bullet="")
+        for part in parts
     )
+    for k, part in enumerate(parts):
+        s = prs.slides.add_slide(titled)
+        _title(
+            s,
+            "Sources and licences" + (" (continued)" if k else ""),
+            official=official,
+            stamp=stamp,
+        )
+        _box(
+            s,
+            Inches(0.6),
+            Inches(1.3),
+            Inches(12.1),
+            Inches(5.4),
+            part,
+            size=size,
+            colour=ui.NHS_DARK_GREY,
+        )
 
     buf = io.BytesIO()
     prs.save(buf)

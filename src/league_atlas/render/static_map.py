@@ -9,6 +9,7 @@ parsing off, so `$...$` or markup in a name is printed literally, never interpre
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -36,7 +38,7 @@ FONTS = (
 AREA_FACE = "#DDE3E6"
 FOCUS_FACE = ui.NHS_GREY_5
 MAX_NAME_LABELS = 15  # name every trust when a focus area holds this many or fewer
-MAX_S_LABELS = 45  # else write S1-S5 beside each trust up to this many (colour is never alone)
+MAX_KEY_LABELS = 30  # else number each trust (league order) with a key beside the legend
 _TO_BNG = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
 
 
@@ -84,12 +86,17 @@ def _extent(areas: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, xy: tuple[np.ndarr
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
 
 
-def _place_labels(ax, xy, labels: list[str], *, right_half: float, halo) -> None:
-    """Write a label beside each point, nudged up or down so labels do not overlap each other."""
+def _place_labels(
+    ax, xy, labels: list[str | None], *, right_half: float, halo, placed: list | None = None
+) -> list:
+    """Write a label beside each point (None: no label), nudged up or down so labels do not
+    overlap each other; returns the boxes taken."""
     renderer = ax.figure.canvas.get_renderer()
-    placed = []
+    placed = [] if placed is None else placed
     order = np.argsort(-xy[1])  # top to bottom
     for i in order:
+        if labels[i] is None:
+            continue
         left = xy[0][i] > right_half  # labels of eastern points go to their left, inside the map
         t = ax.annotate(
             plain_text(labels[i]),
@@ -112,6 +119,96 @@ def _place_labels(ax, xy, labels: list[str], *, right_half: float, halo) -> None
             if not any(box.overlaps(b) for b in placed):
                 break
         placed.append(t.get_window_extent(renderer))
+    return placed
+
+
+_SUFFIX = re.compile(r"\s+NHS(\s+Foundation)?\s+Trust$", re.IGNORECASE)
+
+
+def short_name(name: str) -> str:
+    """A trust name for a map label: without the "NHS (Foundation) Trust" every name ends with."""
+    text = plain_text(name).strip()
+    return _SUFFIX.sub("", text) or text
+
+
+def _points_px(ax, xy) -> np.ndarray:
+    """Display (pixel) positions of projected points, for label collision checks."""
+    if not len(xy[0]):
+        return np.empty((0, 2))
+    return ax.transData.transform(np.column_stack([xy[0], xy[1]]))
+
+
+def _clear_of(box, pts: np.ndarray, margin: float) -> bool:
+    if not len(pts):
+        return True
+    inside = (
+        (pts[:, 0] > box.x0 - margin)
+        & (pts[:, 0] < box.x1 + margin)
+        & (pts[:, 1] > box.y0 - margin)
+        & (pts[:, 1] < box.y1 + margin)
+    )
+    return not inside.any()
+
+
+def _area_labels(ax, areas_bng: gpd.GeoDataFrame, xy, halo, taken: list) -> None:
+    """Name each area where its name covers no trust and no other label: inside the area if a
+    clear spot exists, else beside it with a leader line ("London" is full of trusts)."""
+    renderer = ax.figure.canvas.get_renderer()
+    pts = _points_px(ax, xy)
+    frame = ax.get_window_extent(renderer)
+    for _, a in areas_bng.iterrows():
+        geom = a.geometry
+        lx, ly = _label_spot(geom, xy)
+        t = _text(
+            ax,
+            lx,
+            ly,
+            a["name"],
+            fontsize=11,
+            color=ui.NHS_DARK_GREY,
+            ha="center",
+            va="center",
+            style="italic",
+            fontweight="bold",
+            zorder=7,
+        )
+        t.set_path_effects(halo)
+        c = geom.representative_point()
+        x0, y0, x1, y1 = geom.bounds
+        r = max(x1 - x0, y1 - y0) / 2
+        inside = _label_spots(geom, xy)
+        outside = [
+            (c.x + k * r * np.cos(th), c.y + k * r * np.sin(th))
+            for k in (1.3, 1.7, 2.2, 3.0, 4.0, 5.0)
+            for th in np.radians([0, 330, 30, 300, 60, 180, 210, 150, 270, 90])
+        ]
+        chosen = None
+        for cx, cy in [(lx, ly), *inside, *outside]:
+            t.set_position((cx, cy))
+            box = t.get_window_extent(renderer)
+            in_frame = (
+                box.x0 >= frame.x0
+                and box.x1 <= frame.x1
+                and box.y0 >= frame.y0
+                and box.y1 <= frame.y1
+            )
+            if in_frame and _clear_of(box, pts, 6) and not any(box.overlaps(b) for b in taken):
+                chosen = (cx, cy)
+                break
+        if chosen is None:
+            chosen = (lx, ly)  # no clear spot: inside, drawn above the points with a halo
+        t.set_position(chosen)
+        if not geom.contains(shapely.Point(chosen)):
+            # Outside its area (a small one full of trusts): a leader line to the nearest edge.
+            edge = shapely.ops.nearest_points(geom, shapely.Point(chosen))[0]
+            ax.annotate(
+                "",
+                xy=(edge.x, edge.y),
+                xytext=chosen,
+                arrowprops={"arrowstyle": "-", "color": ui.NHS_DARK_GREY, "linewidth": 1.0},
+                zorder=6,
+            )
+        taken.append(t.get_window_extent(renderer))
 
 
 def _label_spot(geom, xy: tuple[np.ndarray, np.ndarray], n: int = 24) -> tuple[float, float]:
@@ -132,6 +229,24 @@ def _label_spot(geom, xy: tuple[np.ndarray, np.ndarray], n: int = 24) -> tuple[f
         d = np.full(len(cand), np.inf)
     best = int(np.argmax(np.minimum(d, 1.5 * edge)))
     return float(cx[best]), float(cy[best])
+
+
+def _label_spots(geom, xy, n: int = 28, keep: int = 60) -> list[tuple[float, float]]:
+    """Candidate label positions inside an area, best first (far from trusts and the edge)."""
+    x0, y0, x1, y1 = geom.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    cand = shapely.points(gx.ravel(), gy.ravel())
+    cand = cand[shapely.contains(geom, cand)]
+    if not len(cand):
+        return []
+    cx, cy = shapely.get_x(cand), shapely.get_y(cand)
+    edge = shapely.distance(geom.boundary, cand)
+    if len(xy[0]):
+        d = np.hypot(cx[:, None] - xy[0][None, :], cy[:, None] - xy[1][None, :]).min(axis=1)
+    else:
+        d = np.full(len(cand), np.inf)
+    order = np.argsort(-np.minimum(d, 1.5 * edge))[:keep]
+    return [(float(cx[i]), float(cy[i])) for i in order]
 
 
 def _fit(bounds, ratio: float):
@@ -265,37 +380,48 @@ def map_figure(
             linewidths=style.outline_width * (1.0 if s == 5 else 0.9),
             zorder=4 + (s == 5),
         )
-    if 0 < len(areas_bng) <= 10 and not zoomed:  # name the regions on an England map
-        for _, a in areas_bng.iterrows():
-            lx, ly = _label_spot(a.geometry, xy)
-            t = _text(
-                ax,
-                lx,
-                ly,
-                a["name"],
-                fontsize=10,
-                color=ui.NHS_DARK_GREY,
-                ha="center",
-                va="center",
-                style="italic",
-                zorder=2,
-            )
-            t.set_path_effects(halo)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    if 0 < len(located) <= MAX_S_LABELS:
-        names = len(located) <= MAX_NAME_LABELS
+    # Trust labels: names when few; else numbers in league order with a key beside the legend
+    # (every trust up to MAX_KEY_LABELS, else those in segment 5, the ones a board asks about).
+    key: list[str] = []
+    key_title = ""
+    labels: list[str | None] = []
+    by_rank = list(
+        np.lexsort((located["trust_name"].to_numpy(str), located["rank"].to_numpy(float)))
+        if "rank" in located
+        else range(len(located))
+    )
+    if 0 < len(located) <= MAX_NAME_LABELS:
         labels = [
             f"{ui.segment_style(sg).label}  "
-            + textwrap.shorten(plain_text(n), 46, placeholder="...")
-            if names
-            else ui.segment_style(sg).label
+            + textwrap.shorten(short_name(n), 46, placeholder="...")
             for n, sg in zip(located["trust_name"], seg, strict=True)
         ]
-        _place_labels(ax, xy, labels, right_half=(x0 + x1) / 2, halo=halo)
+    elif len(located) <= MAX_KEY_LABELS or (seg == 5).any():
+        numbered = (
+            by_rank if len(located) <= MAX_KEY_LABELS else [i for i in by_rank if seg[i] == 5]
+        )
+        number = {i: k + 1 for k, i in enumerate(numbered)}
+        key = [
+            f"{number[i]}  {textwrap.shorten(short_name(located['trust_name'].iloc[i]), 34, placeholder='...')}"
+            + (f" ({ui.segment_style(seg[i]).label})" if len(located) <= MAX_KEY_LABELS else "")
+            for i in numbered
+        ]
+        key_title = (
+            "Trusts, numbered in league order"
+            if len(located) <= MAX_KEY_LABELS
+            else "Segment 5 trusts, numbered in league order"
+        )
+        labels = [str(number[i]) if i in number else None for i in range(len(located))]
+    taken: list = []
+    if labels:
+        taken = _place_labels(ax, xy, labels, right_half=(x0 + x1) / 2, halo=halo)
+    if 0 < len(areas_bng) <= 10 and not zoomed:  # name the regions on an England map
+        _area_labels(ax, areas_bng, xy, halo, taken)
 
     # ---- legend and notes on the right
     lg = fig.add_axes((box[0] + width + 0.04, 0.1, 0.34, height))
@@ -304,10 +430,11 @@ def map_figure(
     lg.set_ylim(0, 1)
     _text(lg, 0.0, 0.97, "Segment", fontsize=15, fontweight="bold", color=ui.NHS_TEXT, va="top")
     counts = pd.Series(seg).value_counts(dropna=False)
-    rows = [(s, ui.segment_style(s)) for s in range(1, 6)]
+    # Only the segments present: an empty "0 trusts" row tells a board nothing.
+    rows = [(s, ui.segment_style(s)) for s in range(1, 6) if counts.get(float(s), 0)]
     if np.isnan(seg).any():
         rows.append((0, ui.NO_SEGMENT))
-    yy = 0.87
+    yy = 0.89 if key else 0.87
     for s, style in rows:
         n = int(np.isnan(seg).sum()) if s == 0 else int(counts.get(float(s), 0))
         if style.ring:
@@ -333,15 +460,13 @@ def map_figure(
             lg, 0.1, yy, style.label, fontsize=14, fontweight="bold", color=ui.NHS_TEXT, va="center"
         )
         meaning = style.meaning.split(":", 1)[-1].strip() if ":" in style.meaning else ""
-        _text(
-            lg,
-            0.22,
-            yy + 0.012,
-            f"{n} trust{'s' if n != 1 else ''}",
-            fontsize=13,
-            color=ui.NHS_TEXT,
-            va="bottom",
-        )
+        count = f"{n} trust{'s' if n != 1 else ''}"
+        if key:  # compact: one line per segment, so the numbered key fits below
+            short = " · intensive support" if s == 5 else ""
+            _text(lg, 0.22, yy, count + short, fontsize=13, color=ui.NHS_TEXT, va="center")
+            yy -= 0.068
+            continue
+        _text(lg, 0.22, yy + 0.012, count, fontsize=13, color=ui.NHS_TEXT, va="bottom")
         if meaning:
             _text(
                 lg,
@@ -374,7 +499,7 @@ def map_figure(
         names = ", ".join(plain_text(n) for n in unplaced["trust_name"].head(4))
         more = f" and {len(unplaced) - 4} more" if len(unplaced) > 4 else ""
         notes.append(f"Not on the map (no location): {names}{more}.")
-    _text(
+    note_text = _text(
         lg,
         0.0,
         yy - 0.01,
@@ -384,15 +509,33 @@ def map_figure(
         va="top",
         linespacing=1.3,
     )
+    if key:
+        renderer = fig.canvas.get_renderer()
+        bottom = lg.transAxes.inverted().transform(note_text.get_window_extent(renderer))[0][1]
+        top = bottom - 0.03
+        _text(lg, 0.0, top, key_title, fontsize=11, fontweight="bold", color=ui.NHS_TEXT, va="top")
+        rows = -(-len(key) // 2)
+        step = min(0.032, (top - 0.045) / max(rows, 1))
+        for k, entry in enumerate(key):
+            col, row = divmod(k, rows)
+            _text(
+                lg,
+                0.52 * col,
+                top - 0.045 - row * step,
+                entry,
+                fontsize=9.5,
+                color=ui.NHS_TEXT,
+                va="top",
+            )
 
     # ---- footer: stamp (data dates, weights, attribution)
-    footer = [textwrap.fill(plain_text(line), 215) for line in text.footer]
+    footer = [textwrap.fill(plain_text(line), 185) for line in text.footer]
     _text(
         fig,
         0.02,
         0.012,
         "\n".join(footer),
-        fontsize=9,
+        fontsize=10.5,
         color=ui.NHS_DARK_GREY,
         va="bottom",
         linespacing=1.25,

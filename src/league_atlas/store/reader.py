@@ -53,6 +53,15 @@ class Store:
     def places_report(self) -> pd.DataFrame:
         return self._table("places_report")
 
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        """Each trust's places (HQ address, hospital sites); empty for a store built before them."""
+        if not (self.path / STORE_FILES["sites"]).is_file():
+            from league_atlas.places.sites import SITE_COLUMNS
+
+            return pd.DataFrame(columns=SITE_COLUMNS, dtype=str)
+        return self._table("sites")
+
     def boundary(self, layer_id: str):
         """A simplified boundary layer as a GeoDataFrame (EPSG:4326: code, name, geometry)."""
         from league_atlas.places import boundaries

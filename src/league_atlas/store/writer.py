@@ -6,6 +6,7 @@ Layout (`DATA_DIR/store` is a symlink to the current version under `DATA_DIR/sto
     releases.parquet       one row per release file: sha256, when added, what it supplies
     trusts.parquet         one row per trust: names, type, location, region, ICBs, LAD
     places_report.parquet  every trust that could not be located or joined, and every disagreement
+    sites.parquet          one row per trust x place: ODS HQ address, NHS.UK hospital sites (search)
     boundaries/<layer>.parquet   simplified GeoParquet layers for the web
     context/               trust-level context proxies (see league_atlas.context)
     manifest.json          source checksums, build time, code version, counts, timings
@@ -168,7 +169,7 @@ def _build(
     fetch_missing: bool,
     progress: Callable[[str], None] | None,
 ) -> BuildResult:
-    from league_atlas.places import boundaries, locate
+    from league_atlas.places import boundaries, locate, sites
 
     say = _say(progress)
     timings: dict[str, float] = {}
@@ -178,8 +179,11 @@ def _build(
         fetch_results = fetching.fetch_all(data_dir, mirror, progress=say)
         missing = fetching.missing_required(fetch_results)
         if missing:
+            # Each failed source says what to fetch, from where, and where to put it.
+            why = [r.message for r in fetch_results if r.source_id in missing]
             raise StoreMissingError(
-                f"required sources missing: {', '.join(missing)}; pass --mirror DIR or check the network"
+                f"required sources missing: {', '.join(missing)}; pass --mirror DIR, check the "
+                "network, or fetch by hand:\n  " + "\n  ".join(why)
             )
     timings["fetch_s"] = time.perf_counter() - t0
 
@@ -234,6 +238,9 @@ def _build(
         )
         _write_parquet(trusts, building / STORE_FILES["trusts"])
         _write_parquet(places_report, building / STORE_FILES["places_report"])
+        _write_parquet(
+            sites.build_sites(data_dir, trusts["trust_code"]), building / STORE_FILES["sites"]
+        )
         timings["places_s"] = time.perf_counter() - t
         report.extend(locate.summary(places_report, trusts).splitlines())
         say(f"places: {len(trusts)} trusts ({timings['places_s']:.1f} s)")

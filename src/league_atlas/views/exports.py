@@ -187,6 +187,124 @@ def file_stem(trust_type: str, quarter: str, where: str, *, official: bool) -> s
     return re.sub(r"[^a-z0-9]+", "-", " ".join(parts).lower()).strip("-")
 
 
+# ------------------------------------------------------------------ the table behind the map
+
+# Key columns first (position, trust, segment, move, why), then the detail.
+BOARD_TABLE_COLUMNS = [
+    "rank",
+    "trust_name",
+    "segment_label",
+    "rank_change_text",
+    "why",
+    "average_score",
+    "official_rank",
+    "trust_code",
+    "region_name",
+    "icb23_name",
+    "on_map",
+]
+
+
+def board_table(shown: pd.DataFrame) -> pd.DataFrame:
+    """The table behind the map, as the map page shows it and every export carries it: one row
+    per trust in view, in league order, with display labels."""
+    from league_atlas.views.narrative import rank_reasons
+
+    df = shown.assign(
+        on_map=shown["on_map"].map({True: "yes", False: "not on map"}), why=rank_reasons(shown)
+    )
+    df = df.sort_values(["rank", "trust_code"])
+    cols = [c for c in BOARD_TABLE_COLUMNS if c in df.columns]
+    return (
+        df[cols]
+        .rename(columns=ui.COLUMN_LABELS)
+        .rename(
+            columns={"segment_label": "Segment", "rank_change_text": "Rank change", "why": "Why"}
+        )
+    )
+
+
+# ------------------------------------------------------------------ words for a board
+
+
+def trusts_phrase(n: int, type_label: str) -> str:
+    """ "1 acute trust", "3 acute trusts": a count with its noun agreeing (never "trust(s)")."""
+    plural = type_label.lower()
+    singular = re.sub(r"trusts$", "trust", plural)
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def count_phrase(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 trust", "2 trusts"."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def place_name(name: str) -> str:
+    """A region name as it reads in a sentence: "the Midlands", "the North West", "London"."""
+    return f"the {name}" if re.match(r"(North|South|East|West|Midlands)\b", name) else name
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def board_headline(
+    view_all: pd.DataFrame,
+    shown: pd.DataFrame,
+    *,
+    where: str,
+    type_label: str,
+    quarter: str,
+) -> str:
+    """One sentence that states the finding of the view for a board, checked for sense.
+
+    A single trust gets its own segment and position (never "0 of 1 (0%)"); an area says how
+    many of its trusts are in segments 3-5 against England's share (no percentage of a handful);
+    England names the region with the most segment-4 trusts only when there are some.
+    """
+    plural = type_label.lower()
+    where = place_name(where)
+    n = len(shown)
+    if n == 0:
+        return f"No {plural} in {where} in {quarter}"
+    seg = shown_segment(shown)
+    broad = int(seg.ge(3).fillna(False).sum())
+    if n == 1:
+        t = shown.iloc[0]
+        s = seg.iloc[0]
+        name = plain_text(t["trust_name"])
+        if pd.isna(s):
+            return f"{name} has no segment in {quarter}"
+        seg_text = "segment 5 (Recovery Support Programme)" if int(s) == 5 else f"segment {int(s)}"
+        pos = ""
+        if pd.notna(t.get("rank")):
+            pos = (
+                f", league position {int(t['rank'])} of {trusts_phrase(len(view_all), type_label)}"
+            )
+        return f"{name} is in {seg_text}{pos}, {quarter}"
+    if where == "England":
+        lead = f"{broad} of England's {trusts_phrase(n, type_label)} are in segment 3, 4 or 5 in {quarter}"
+        s4 = shown[seg.eq(4).fillna(False)]
+        if len(s4) and "region_name" in s4:
+            by_region = s4["region_name"].dropna().value_counts()
+            if len(by_region) and (len(by_region) == 1 or by_region.iloc[0] > by_region.iloc[1]):
+                lead += (
+                    f"; {place_name(by_region.index[0])} has the most in segment 4 "
+                    f"({by_region.iloc[0]} of {len(s4)})"
+                )
+        return lead
+    eng = shown_segment(view_all).ge(3).fillna(False).mean() if len(view_all) else None
+    against = f" (England: {eng:.0%})" if eng is not None else ""
+    if broad == 0:
+        return f"All {trusts_phrase(n, type_label)} in {where} are in segment 1 or 2, {quarter}{against}"
+    if broad == n:
+        return f"All {trusts_phrase(n, type_label)} in {where} are in segment 3, 4 or 5, {quarter}{against}"
+    return (
+        f"{broad} of the {trusts_phrase(n, type_label)} in {where} are in segment 3, 4 or 5, "
+        f"{quarter}{against}"
+    )
+
+
 # ------------------------------------------------------------------ key messages
 
 
@@ -223,40 +341,68 @@ def key_messages(
         return [f"No {type_label.lower()} in {where} in {quarter}."]
     seg = shown_segment(view)
     counts = seg.value_counts()
-    parts = [f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6)]
-    missing = int(seg.isna().sum())
-    if missing:
-        parts.append(f"no segment {missing}")
-    out.append(
-        f"{n} {type_label.lower()} in {where}, {quarter}"
-        f" ({'official weights' if official else 'current weights'}): " + ", ".join(parts) + "."
-    )
+    weights_word = "official weights" if official else "current weights"
+    if n == 1:
+        s = seg.iloc[0]
+        out.append(
+            f"{plain_text(view['trust_name'].iloc[0])}, {quarter} ({weights_word}): "
+            + (f"segment {int(s)}." if pd.notna(s) else "no segment.")
+        )
+    else:
+        # Only the segments that hold trusts: "S1 0" rows tell a board nothing.
+        parts = [
+            f"S{k} {int(counts.get(float(k), 0))}" for k in range(1, 6) if counts.get(float(k), 0)
+        ]
+        missing = int(seg.isna().sum())
+        if missing:
+            parts.append(f"no segment {missing}")
+        out.append(
+            f"{trusts_phrase(n, type_label)} in {place_name(where)}, {quarter} ({weights_word}): "
+            + ", ".join(parts)
+            + "."
+        )
     s4 = view[seg.eq(4).fillna(False)]
-    if len(s4):
+    if len(s4) and n > 1:
         by_region = _region_of(s4).value_counts()
-        top = by_region.head(2)
-        lead = f"{top.index[0]} holds the most segment-4 trusts: {top.iloc[0]} of {len(s4)}"
-        if len(top) > 1:
-            lead += f", then {top.index[1]} ({top.iloc[1]})"
-        out.append(lead + " (S5 counted separately).")
+        top = by_region[by_region == by_region.iloc[0]]
+        regions = " and ".join(place_name(r) for r in top.index)
+        if len(s4) == 1:
+            out.append(f"The only segment-4 trust is in {regions}.")
+        elif len(by_region) == 1:
+            out.append(f"All {len(s4)} segment-4 trusts are in {regions}.")
+        elif len(top) > 1:
+            out.append(
+                f"{_sentence_start(regions)} have the most segment-4 trusts: {top.iloc[0]} each "
+                f"of {len(s4)} (S5 counted separately)."
+            )
+        else:
+            nxt = by_region.iloc[1:2]
+            out.append(
+                f"{_sentence_start(regions)} has the most segment-4 trusts: {top.iloc[0]} of "
+                f"{len(s4)}, then {place_name(nxt.index[0])} ({nxt.iloc[0]}) "
+                "(S5 counted separately)."
+            )
     s5 = int(counts.get(5.0, 0))
     if s5:
         out.append(
-            f"{s5} trust(s) in the Recovery Support Programme (segment 5, intensive support); "
-            + s5_note(view)
+            f"{count_phrase(s5, 'trust is', 'trusts are')} in the Recovery Support Programme "
+            "(segment 5, intensive support); " + s5_note(view)
         )
     if "financial_override" in view and "segment_unadjusted" in view:
         unadj = view["segment_unadjusted"].astype("Float64")
         capped = int((view["financial_override"].astype(bool) & unadj.lt(3).fillna(False)).sum())
         if capped:
             out.append(
-                f"The financial override moved {capped} trust(s) from segment 1 or 2 down to 3."
+                f"The financial override moved {count_phrase(capped, 'trust')} from segment 1 "
+                "or 2 down to 3."
             )
     best = view.sort_values(["rank", "trust_code"]).iloc[0]
-    out.append(
-        f"Top of the table: {plain_text(best['trust_name'])} (rank {int(best['rank'])}, "
-        f"average score {best['average_score']:.2f}, 1 best - 4 worst)."
-    )
+    if pd.notna(best["rank"]):
+        out.append(
+            f"{'Highest placed' if n > 1 else 'League position'}: {plain_text(best['trust_name'])} "
+            f"(rank {int(best['rank'])}, average score {best['average_score']:.2f}, "
+            "1 best - 4 worst)."
+        )
     if official:
         out.append(
             "Official weights: ranks are NHS England's. Re-weighting in League Atlas shows how "
@@ -277,7 +423,7 @@ def key_messages(
             )
         changed = int(view["segment_change"].astype("Float64").fillna(0).ne(0).sum())
         out.append(
-            f"{changed} trust(s) change segment; the average rank moves "
+            f"{count_phrase(changed, 'trust changes', 'trusts change')} segment; the average rank moves "
             f"{explorer.average_abs_rank_shift(view):.1f} places (mean absolute shift)."
         )
     return out
