@@ -72,5 +72,6 @@ st.session_state["controls"] = controls
 shared.base_css()
 if controls.present:
     shared.present_css()
+    shared.presenter_bar(pages)
 shared.private_banner()
 page.run()

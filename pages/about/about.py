@@ -6,14 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from league_atlas.io import provenance
+from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 
-store, _ = shared.page_context()
+store, c = shared.page_context()
 m = store.manifest
 counts = m.get("counts", {})
 
-st.title("About League Atlas")
+holdings = {
+    t: (int((store.trusts["trust_type"] == t).sum()), list(store.quarters(t)))
+    for t in store.trust_types()
+}
+shared.page_title(c, "About League Atlas", narrative.store_headline(holdings))
 st.write(ui.APP_TAGLINE + ".")
 st.write(
     "League Atlas puts NHS England's NHS Oversight Framework (NOF) trust league tables on a map. "

@@ -22,14 +22,27 @@ from league_atlas.io import provenance
 from league_atlas.io.sources import catalogue
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.store import overlay, writer
+from league_atlas.views import narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import shared
 
 CLI = "python -m league_atlas add-release FILE [--quarter 'Q2 2025/26'] [--trust-type acute]"
 
 settings = config.settings()
-store, _ = shared.page_context()
-st.title("Add a new NOF release")
+store, c = shared.page_context()
+shared.page_title(
+    c,
+    "Add a new NOF release",
+    narrative.store_headline(
+        {
+            t: (int((store.trusts["trust_type"] == t).sum()), list(store.quarters(t)))
+            for t in store.trust_types()
+        }
+    ),
+)
+if c.present:
+    st.info("Leave presenter mode to add a release.", icon=":material/info:")
+    st.stop()
 
 if not settings.allow_upload:
     st.info(

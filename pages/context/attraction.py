@@ -11,19 +11,23 @@ from league_atlas.analysis import adjustment, disparities
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
 from league_atlas.render import mapview
-from league_atlas.views import explorer, exports
+from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import charts, session_areas, shared
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
 type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
-st.title(f"Staff attraction and area context: {type_label}, {c.quarter}")
+title = f"Staff attraction and area context: {type_label}, {c.quarter}"
+head = st.empty()  # the title, or in presenter mode the finding, once the index is computed
 shared.param_notices()
 shared.weights_banner(prep, c)
+finding_slot = st.empty()
 
 context = shared.context_table(version)
 if context is None:
+    with head.container():
+        shared.page_title(c, title, f"No staff-attraction context for {type_label.lower()} yet")
     st.info(
         "This store has no context proxies (staff survey, sickness, leavers, foundation "
         "preferences, pay, deprivation, rurality, population, distances), so there is nothing to "
@@ -38,13 +42,13 @@ periods = context.attrs.get("periods", {})
 focus_codes = set(explorer.in_focus(view, c.focus)["trust_code"]) if c.focus.code else set()
 joined = disparities.with_context(view, context)
 joined["in_focus"] = joined["trust_code"].isin(focus_codes)
-st.write(
+st.caption(
     "Area and workforce facts beside each trust, to test the reading that some trusts score well "
     "because they attract staff more easily. Average score runs from 1 (best) to 4 (worst). "
     "Everything here is context: the official rank is shown beside it, never replaced."
 )
 
-# ------------------------------------------------------------------ index weights (sidebar)
+# ------------------------------------------------------------------ index weights (on the page)
 weight_keys = {k: f"{ui.INDEX_WEIGHT.key}_{k}" for k in proxies.PROXIES}
 
 
@@ -53,12 +57,16 @@ def _reset_index_weights() -> None:
         st.session_state[key] = proxies.DEFAULT_WEIGHTS.get(k, 0.0)
 
 
-sb = st.sidebar
-sb.markdown("#### Staff-attraction index weights")
-sb.button("Reset index weights", on_click=_reset_index_weights, width="stretch", key="p_reset")
+weights_box = (
+    shared.controls_area(c)
+    if c.present
+    else st.expander("Staff-attraction index: weights of the proxies", expanded=False)
+)
+weights_box.button("Reset index weights", on_click=_reset_index_weights, key="p_reset")
+slider_cols = weights_box.columns(3)
 sliders = {}
-for k, p in proxies.PROXIES.items():
-    sliders[k] = sb.slider(
+for i, (k, p) in enumerate(proxies.PROXIES.items()):
+    sliders[k] = slider_cols[i % 3].slider(
         ui.INDEX_WEIGHT.label.format(proxy=p.label),
         ui.INDEX_WEIGHT.min_value,
         ui.INDEX_WEIGHT.max_value,
@@ -74,11 +82,33 @@ joined[proxies.INDEX_COUNT_COLUMN] = (
     proxies.present_count(joined, index_weights) if index_weights else 0
 )
 
+# ------------------------------------------------------------------ the finding first
+scatter = joined.dropna(subset=[proxies.INDEX_COLUMN, "average_score"])
+try:
+    line = disparities.fit_line(scatter[proxies.INDEX_COLUMN], scatter["average_score"])
+    corr = disparities.correlation(
+        scatter[proxies.INDEX_COLUMN],
+        scatter["average_score"],
+        x_name="staff-attraction index",
+        y_name="Average score",
+    )
+except LeagueAtlasError as exc:
+    line = corr = None
+    finding = f"Not enough trusts with a staff-attraction index to compare: {exc}"
+else:
+    finding = narrative.attraction_finding(
+        line.slope, line.slope_low, line.slope_high, line.n, line.confidence
+    )
+with head.container():
+    shared.page_title(c, title, finding)
+if not c.present:
+    finding_slot.header(finding, anchor=False)
+
 # ------------------------------------------------------------------ map
 st.header("Map")
 options = [proxies.INDEX_COLUMN, *proxies.PROXIES]
 label_of = {k: adjustment.value_label(k)[0] for k in options}
-key = st.selectbox(
+key = shared.controls_area(c).selectbox(
     "Colour trusts by", options, format_func=label_of.get, key="amap", bind="query-params"
 )
 label, unit, direction = adjustment.value_label(key)
@@ -87,7 +117,7 @@ st.markdown(
     disparities.legend_html(
         f"{label} ({unit})",
         legend,
-        f"Lighter = lower, darker = higher; {direction}.",
+        f"Darker = less attractive ({direction}), as darker means worse on every map.",
     ),
     unsafe_allow_html=True,
 )
@@ -138,10 +168,13 @@ chosen = ", ".join(f"{proxies.PROXIES[k].label} x{w:g}" for k, w in index_weight
 need = min(proxies.DEFAULT_MIN_PRESENT, len(index_weights))
 n_index = int(joined[proxies.INDEX_COLUMN].notna().sum())
 if not index_weights:
-    st.info("Every index weight is 0: set at least one in the sidebar to build the index.")
+    st.info(
+        "Every index weight is 0: set at least one under 'Staff-attraction index: weights of the "
+        "proxies' at the top of the page to build the index."
+    )
 else:
     st.write(
-        f"Weights in use (sidebar): {chosen}. Each proxy is standardised over the "
+        f"Weights in use: {chosen}. Each proxy is standardised over the "
         f"{len(joined)} trusts of this type (z = (x - mean) / SD), turned so higher = more "
         f"attractive, and averaged with these weights over the proxies a trust has; a trust needs "
         f"at least {need} of them. {n_index} of {len(joined)} trusts have an index."
@@ -171,17 +204,8 @@ with st.expander("Index by trust", expanded=False):
     st.dataframe(index_table, hide_index=True, width="stretch", key="index_table")
 
 st.header("Performance against the index")
-scatter = joined.dropna(subset=[proxies.INDEX_COLUMN, "average_score"])
-try:
-    line = disparities.fit_line(scatter[proxies.INDEX_COLUMN], scatter["average_score"])
-    corr = disparities.correlation(
-        scatter[proxies.INDEX_COLUMN],
-        scatter["average_score"],
-        x_name="staff-attraction index",
-        y_name="Average score",
-    )
-except LeagueAtlasError as exc:
-    st.info(f"Not enough trusts with an index to compare: {exc}")
+if line is None:
+    st.info(finding)
 else:
     chart = charts.score_scatter_with_fit(
         scatter,
@@ -195,7 +219,8 @@ else:
         ],
     )
     st.altair_chart(chart, width="stretch")
-    st.write(
+    st.markdown(finding + ".")
+    st.expander("Method and statistics (for analysts)").write(
         f"{corr.describe()}. Line: least squares, slope {line.slope:+.3f} score points per unit of "
         f"the index ({line.confidence:.0%} CI {line.slope_low:+.3f} to {line.slope_high:+.3f}); "
         "shaded: 95% confidence band for the fitted mean. A negative slope means more attractive "
@@ -206,7 +231,8 @@ else:
 st.header("Each proxy against the average score")
 corr_keys = [k for k in proxies.PROXIES if k in joined.columns] + [proxies.INDEX_COLUMN]
 ct = disparities.correlation_table(joined, corr_keys, {**label_of})
-st.dataframe(
+corr_box = st.expander("Correlations of each proxy with the score (for analysts)")
+corr_box.dataframe(
     ct.drop(columns=["key"]).rename(
         columns={
             "label": "Proxy",
@@ -237,7 +263,7 @@ st.dataframe(
     | {"rho p-value": st.column_config.NumberColumn(format="%.4f")},
     height=38 + 35 * (len(ct) + 1),
 )
-st.caption(
+corr_box.caption(
     f"Positive = higher proxy values go with worse (higher) scores. {disparities.Correlation.METHOD}. "
     "Each row uses the trusts that have that proxy."
 )
@@ -245,7 +271,7 @@ st.caption(
 # ------------------------------------------------------------------ context-adjusted league
 st.header("Context-adjusted league (beside the official one)")
 available = [k for k in proxies.PROXIES if k in joined.columns and joined[k].notna().any()]
-x_keys = st.multiselect(
+x_keys = shared.controls_area(c).multiselect(
     "Context proxies in the model",
     available,
     default=[k for k in adjustment.DEFAULT_PROXIES if k in available],
@@ -253,7 +279,8 @@ x_keys = st.multiselect(
     key="adjx",
     bind="query-params",
 )
-st.markdown(f"**Method.** {adjustment.METHOD}")
+model_box = st.expander("Model and statistics (for analysts)")
+model_box.markdown(f"**Method.** {adjustment.METHOD}")
 st.warning(
     "**What adjustment can hide as well as reveal.**\n\n"
     + "\n".join(f"- {line}" for line in adjustment.CAVEATS),
@@ -265,13 +292,13 @@ except LeagueAtlasError as exc:
     st.info(f"No model for these proxies: {exc}.")
 else:
     f = adj.fit
-    a1, a2, a3, a4 = st.columns(4)
+    a1, a2, a3, a4 = model_box.columns(4)
     a1.metric("Trusts in the model (n)", f"{f.n}", help=f"of {adj.n_total}")
     a2.metric("R²", f"{f.r2:.3f}", help="Share of score variance the proxies account for")
     a3.metric("Adjusted R²", f"{f.adj_r2:.3f}", help="R² penalised for the number of proxies")
     a4.metric("Left out (missing a proxy)", f"{len(adj.excluded)}")
     coef = adj.coefficient_table()
-    st.dataframe(
+    model_box.dataframe(
         coef.drop(columns=["term"]).rename(
             columns={
                 "label": "Term",
@@ -366,15 +393,19 @@ else:
                 "Not an official ranking: context-adjusted illustration.",
             ],
         )
-        st.download_button(
-            "Download the context-adjusted table (CSV)",
-            exports.to_csv_bytes(full.drop(columns=["In focus area"]), stamp),
-            file_name=f"league-atlas-context-adjusted-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
-            mime="text/csv",
-            key="adjusted_download",
-        )
+        if not c.present:
+            st.download_button(
+                "Download the context-adjusted table (CSV)",
+                exports.to_csv_bytes(full.drop(columns=["In focus area"]), stamp),
+                file_name=f"league-atlas-context-adjusted-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
+                mime="text/csv",
+                key="adjusted_download",
+            )
     if len(adj.excluded):
-        with st.expander(f"{len(adj.excluded)} trust(s) left out for a missing proxy"):
+        n_out = len(adj.excluded)
+        with st.expander(
+            f"{n_out} {'trust' if n_out == 1 else 'trusts'} left out for a missing proxy"
+        ):
             st.dataframe(
                 adj.excluded.rename(
                     columns={"trust_name": "Trust", "trust_code": "ODS code", "missing": "Missing"}

@@ -10,7 +10,7 @@ import streamlit as st
 from league_atlas.analysis import disparities
 from league_atlas.render import mapview
 from league_atlas.scoring.weights import Weights
-from league_atlas.views import explorer, exports
+from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import charts, session_areas, shared
 
@@ -48,16 +48,8 @@ focus_names = (
 )
 where = focus_names.get(c.focus.code, "")
 
-st.title(f"Regional disparities: {type_label}, {c.quarter}")
-shared.param_notices()
-shared.weights_banner(prep, c)
-st.write(
-    "How the league table differs between places. Average score runs from 1 (best) to 4 "
-    "(worst), so a lower mean is better; rank change is positive when trusts move up under the "
-    "current weights. All trusts of this type are included; the sidebar focus only highlights"
-    + (f" (highlighted: {where})." if where else ".")
-)
-
+title = f"Regional disparities: {type_label}, {c.quarter}"
+head = st.container()  # title and finding, written once the report is computed
 # The geography registry: the store's layers and this session's own, keyed by trust field.
 layer_specs = {s.trust_field: s for s in session_areas.all_layers(store).values()}
 geo_labels = {k: s.area_name for k, s in layer_specs.items()}
@@ -65,7 +57,7 @@ if "region" in layer_specs and "located_region_code" in view:
     # NHS England groups by region of record ("region"); this is where the trusts' points fall.
     layer_specs["located_region"] = layer_specs["region"]
     geo_labels["located_region"] = ui.LOCATED_REGION_LABEL
-col1, col2 = st.columns(2)
+col1, col2 = shared.controls_area(c).columns(2)
 geography = col1.selectbox(
     "Areas", list(geo_labels), format_func=geo_labels.get, key="rgeo", bind="query-params"
 )
@@ -97,6 +89,32 @@ else:
 table = rep.table
 code_col = f"{geography}_code"
 
+# ------------------------------------------------------------------ the finding first
+d = rep.difference
+var = rep.variance
+finding = (
+    narrative.disparity_finding(d)
+    if d is not None
+    else " ".join(n for n in rep.notes if n.startswith("London")) or title
+)
+with head:
+    shared.page_title(c, title, finding)
+    shared.param_notices()
+    shared.weights_banner(prep, c)
+    if not c.present:
+        st.header(finding, anchor=False)
+    if var is not None:
+        st.markdown(
+            narrative.variance_finding(
+                var.share, var.chance_level, var.p_value, f"areas ({geo_labels[geography]})"
+            )
+            + "."
+        )
+head.caption(
+    "Average score runs from 1 (best) to 4 (worst). All trusts of this type are included; the "
+    "sidebar focus only highlights" + (f" (highlighted: {where})." if where else ".")
+)
+
 # ------------------------------------------------------------------ map
 layer = layer_specs[geography].id
 stat = disparities.area_stat(table, measure)
@@ -116,11 +134,15 @@ if c.focus.code and c.focus.layer in session_areas.all_layers(store):
         focus_outline = mapview.boundary_geojson(sel, None)
 # Neutral dots over the choropleth (segment colours would compete with the area ramp); the
 # tooltip still gives each trust's segment, score and rank.
-points = mapview.trust_points(view, n_trusts=len(view)).assign(
-    fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
-    line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
-    line_width=1,
-    radius=2500,
+points = (
+    mapview.trust_points(view, n_trusts=len(view))
+    .drop(columns="ring")
+    .assign(
+        fill=[ui.rgba(ui.NHS_WHITE)] * len(view.dropna(subset=["lat", "lon"])),
+        line=[ui.rgba(ui.NHS_TEXT)] * len(view.dropna(subset=["lat", "lon"])),
+        line_width=1,
+        radius=2500,
+    )
 )
 st.markdown(
     disparities.legend_html(
@@ -146,7 +168,6 @@ st.caption("Hover an area for its figures. The table below has every number on t
 
 # ------------------------------------------------------------------ headline figures
 st.header("London and South East against the rest of England")
-d = rep.difference
 if d is None:
     st.info(" ".join(n for n in rep.notes if n.startswith("London")) or "Not computed.")
 else:
@@ -154,11 +175,12 @@ else:
     m1.metric(f"{d.in_label}: mean score", f"{d.mean_in:.2f}", help=f"{d.n_in} trusts")
     m2.metric(f"{d.out_label}: mean score", f"{d.mean_out:.2f}", help=f"{d.n_out} trusts")
     m3.metric(
-        "Difference (score points)",
-        f"{d.difference:+.3f}",
-        help="Negative = the London and South East trusts score better on average.",
+        "Gap (score points; lower scores are better)",
+        f"{abs(d.difference):.2f} {'better' if d.difference < 0 else 'worse'}",
+        help=f"{d.in_label} against {d.out_label.lower()}",
     )
-    st.write(
+    analyst = st.expander("Method and statistics (for analysts)")
+    analyst.write(
         f"{d.describe()}. The interval resamples trusts within each group with replacement "
         f"(scipy.stats.bootstrap, unpaired); "
         + (
@@ -166,7 +188,12 @@ else:
             if d.ci_low > 0 or d.ci_high < 0
             else "it includes 0, so these trusts do not show a clear gap."
         )
-        + (f" {d.n_excluded} trust(s) with no region are in neither group." if d.n_excluded else "")
+        + (
+            f" {d.n_excluded} {'trust' if d.n_excluded == 1 else 'trusts'} with no region "
+            f"{'is' if d.n_excluded == 1 else 'are'} in neither group."
+            if d.n_excluded
+            else ""
+        )
     )
     in_codes = disparities.group_codes(view)
     groups = view.assign(
@@ -236,7 +263,7 @@ else:
         .mark_rule(strokeDash=[4, 4], color=ui.NHS_TEXT)
         .encode(x="zero:Q")
     )
-    st.altair_chart(diff_chart.properties(height=110), width="stretch")
+    analyst.altair_chart(diff_chart.properties(height=110), width="stretch")
     st.caption(
         "Ticks: one per trust (pink = in the sidebar focus area); diamonds: group means. "
         "Table alternative: the metrics above and the region table below."
@@ -282,7 +309,13 @@ else:
         height=380,
     )
     st.altair_chart(chart, width="stretch")
-    st.write(
+    st.markdown(
+        narrative.distance_finding(
+            line.slope, line.slope_low, line.slope_high, line.n, line.confidence
+        )
+        + "."
+    )
+    st.expander("Method and statistics (for analysts)").write(
         f"{dist.describe()}. Line: least squares, {100 * line.slope:+.3f} score points per 100 km "
         f"({line.confidence:.0%} CI {100 * line.slope_low:+.3f} to {100 * line.slope_high:+.3f}), "
         f"R² {line.r2:.3f}; shaded: {line.confidence:.0%} confidence band for the fitted mean. "
@@ -307,7 +340,6 @@ else:
         )
 
 st.header("How much of the variation lies between areas?")
-var = rep.variance
 if var is None:
     st.info(" ".join(n for n in rep.notes if n.startswith("variance")))
 else:
@@ -318,17 +350,26 @@ else:
     v2.metric(
         "Expected by chance alone", f"{var.chance_level:.1%}", help="(groups - 1) / (trusts - 1)"
     )
-    st.write(var.describe())
+    st.expander("Method and statistics (for analysts)").write(var.describe())
 
 # ------------------------------------------------------------------ table
 st.header(f"By {geo_labels[geography]}")
 shown = table[[*table.columns[1:], "area_code"]].rename(columns=disparities.SUMMARY_LABELS)
 if c.focus.code and c.focus.column == code_col:
     shown.insert(0, "In focus", ["yes" if a == c.focus.code else "" for a in table["area_code"]])
-st.dataframe(
+shared.show_table(
+    c,
     shown,
-    hide_index=True,
-    width="stretch",
+    {
+        disparities.SUMMARY_LABELS[k]: f
+        for k, f in (
+            ("mean_score", "{:.2f}"),
+            ("median_score", "{:.2f}"),
+            ("sd_score", "{:.2f}"),
+            ("share_s34_pct", "{:.0f}%"),
+            ("mean_rank_change", "{:+.1f}"),
+        )
+    },
     column_config={
         disparities.SUMMARY_LABELS[k]: st.column_config.NumberColumn(format=f)
         for k, f in (
@@ -351,11 +392,12 @@ stamp = exports.stamp_lines(
     attribution=ui.ATTRIBUTION,
     extra=rep.lines(),
 )
-st.download_button(
-    "Download this table (CSV)",
-    exports.to_csv_bytes(table, stamp),
-    file_name=f"league-atlas-regions-{geography}-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
-    mime="text/csv",
-    key="regions_download",
-)
+if not c.present:
+    st.download_button(
+        "Download this table (CSV)",
+        exports.to_csv_bytes(table, stamp),
+        file_name=f"league-atlas-regions-{geography}-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
+        mime="text/csv",
+        key="regions_download",
+    )
 st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from league_atlas.scoring import recompute
-from league_atlas.views import explorer, exports, likely_ranges
+from league_atlas.views import explorer, likely_ranges, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, session_areas, shared
 from league_atlas_ui.export_panel import export_panel
@@ -22,13 +22,15 @@ where = (
     else "England"
 )
 
-st.title(
-    f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}"
+shared.page_title(
+    c,
+    f"League table: {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}, {c.quarter}",
+    narrative.league_headline(view, c.trust_type, c.quarter, where),
 )
 shared.param_notices()
 shared.weights_banner(prep, c)
 
-f1, f2, f3 = st.columns([3, 2, 2])
+f1, f2, f3 = shared.controls_area(c).columns([3, 2, 2])
 search = f1.text_input(
     "Search by trust name, ODS code, town or hospital",
     key="search",
@@ -76,23 +78,25 @@ final_segment = [
 ]
 _flags = recompute.flags_by_trust(store.recompute, c.quarter, c.trust_type)
 # Official and re-weighted side by side: rank, segment and score pairs, then what moved it.
+# Key columns first (position, trust, segment, move, why), then official against re-weighted.
 table = pd.DataFrame(
     {
-        "Trust": shown["trust_name"],
-        "ODS code": shown["trust_code"],
-        "Official rank": shown["official_rank"],
         "Rank (current weights)": shown["rank"],
-        "Rank change": shown["rank_change_text"],
-        "Official segment": official_segment,
+        "Trust": shown["trust_name"],
         "Segment (current weights)": shown["segment_label"],
+        "Rank change": shown["rank_change_text"],
+        "Why": narrative.rank_reasons(shown),
+        "Score (current weights)": shown["average_score"].round(3),
+        "Official rank": shown["official_rank"],
+        "Official segment": official_segment,
         "Segment change": seg_change,
         "Official score": shown["official_average_score"].round(2),
         "Check (recomputed)": shown["trust_code"].map(
             lambda t: f"{ui.RECOMPUTE_FLAG}: {_flags[t]}" if t in _flags else "agrees"
         ),
-        "Score (current weights)": shown["average_score"].round(3),
         "Final segment (5 = RSP)": final_segment,
         "What moved it": shown["drivers"],
+        "ODS code": shown["trust_code"],
         "NHS region": shown.get("region_name"),
         "On map": np.where(
             ~shown["on_map"],
@@ -117,28 +121,53 @@ def _highlight(row: pd.Series) -> list[str]:
 
 
 st.caption(
-    f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under the current weights. Segment changes are highlighted and written out."
+    f"{len(table)} of {len(view)} trusts shown. Rank 1 is best; rank change ▲ = moved up under "
+    f"the current weights. Segment changes are highlighted and written out. {narrative.RANK_ORDER_NOTE}"
 )
-st.dataframe(
-    table.style.apply(_highlight, axis=1).format(
-        {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"}, na_rep=""
-    ),
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * len(table), 560),
-)
-stamp = exports.stamp_lines(
-    release=f"NHS Oversight Framework {c.quarter}, {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)}, {where}; store built {store.manifest['built_at']}",
-    weights_note=shared.view_status(prep, c).text,
-    attribution=ui.ATTRIBUTION,
-)
-st.download_button(
-    "Download this table (CSV)",
-    exports.to_csv_bytes(table, stamp),
-    file_name=f"league-atlas-{c.trust_type}-{c.quarter.replace(' ', '-').replace('/', '-')}.csv",
-    mime="text/csv",
-    key="download_csv",
-)
+if table.empty:
+    filters = [f'search "{search.strip()}"' if search.strip() else ""]
+    filters += [f"segments {', '.join(ui.SEGMENTS[x].label for x in segs)}" if segs else ""]
+    filters += ["only changed ranks" if changed_only else ""]
+    st.info(
+        f"No trusts in {where} match {' and '.join(f for f in filters if f) or 'these settings'}: "
+        "clear a filter above to see them."
+    )
+elif c.present:
+    shared.show_table(
+        c,
+        table[
+            [
+                "Rank (current weights)",
+                "Trust",
+                "Segment (current weights)",
+                "Rank change",
+                "Why",
+                "Score (current weights)",
+                "Official rank",
+            ]
+        ],
+        {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"},
+    )
+else:
+    st.dataframe(
+        table.style.apply(_highlight, axis=1).format(
+            {"Official score": "{:.2f}", "Score (current weights)": "{:.3f}"}, na_rep=""
+        ),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 560),
+        column_config={
+            "Rank (current weights)": st.column_config.NumberColumn(
+                "Rank", width="small", help="Rank under the current weights (1 = best)"
+            ),
+            "Trust": st.column_config.TextColumn(width="large"),
+            "Segment (current weights)": st.column_config.TextColumn(
+                "Segment", width="small", help="Segment under the current weights"
+            ),
+            "Rank change": st.column_config.TextColumn(width="small", help="▲ = moved up"),
+            "Why": st.column_config.TextColumn(width="medium"),
+        },
+    )
 
 st.header("How sure is each rank?")
 ranges, current_weights = shared.likely_ranges_for_view(version, prep, c, "likely_follow")
@@ -147,13 +176,13 @@ agreement = likely_ranges.published_agreement(ranges)
 if agreement:
     st.write(agreement)
 weight_layer = None
-if st.checkbox(
+if shared.controls_area(c).checkbox(
     "Add the uncertainty from the weights (second layer)",
     key="weight_layer",
     bind="query-params",
     help="Monte Carlo over the weights around the current ones: how much the choice of weights matters.",
 ):
-    spread = st.slider(
+    spread = shared.controls_area(c).slider(
         ui.UNCERTAINTY_SPREAD.label,
         ui.UNCERTAINTY_SPREAD.min_value,
         ui.UNCERTAINTY_SPREAD.max_value,
@@ -193,7 +222,8 @@ if len(cat):
         "trust_name:N",
         sort=alt.EncodingSortField("rank"),
         title=None,
-        axis=alt.Axis(labelLimit=260),
+        # Every trust named in full: no label dropped for overlap, none cut short.
+        axis=alt.Axis(labelLimit=600, labelOverlap=False, labelFontSize=12),
     )
     base = alt.Chart(cat).encode(y=y, tooltip=tips)
     layers = [
@@ -227,7 +257,7 @@ if len(cat):
             shape=alt.Shape("segment_label:N", scale=alt.Scale(domain=seg_domain), title="Segment"),
         )
     )
-    st.altair_chart(alt.layer(*layers).properties(height=max(200, 16 * len(cat))), width="stretch")
+    st.altair_chart(alt.layer(*layers).properties(height=alt.Step(18)), width="stretch")
     st.caption(
         "Grey bar: likely rank (95%, NHS England's method"
         + ("" if current_weights else ", at the official weights")
@@ -268,11 +298,12 @@ if len(cat):
                 for k in range(1, 5)
             },
         )
-export_panel(
-    view=view,
-    prep=prep,
-    controls=c,
-    store=store,
-    table=table,
-    key="league",
-)
+if not c.present:
+    export_panel(
+        view=view,
+        prep=prep,
+        controls=c,
+        store=store,
+        table=table,
+        key="league",
+    )

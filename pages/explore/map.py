@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from league_atlas.render import mapview
@@ -19,63 +18,45 @@ area_names = (
 )
 where = area_names.get(c.focus.code, "England")
 
+type_label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
+headline = narrative.active_title(shown, c.trust_type, c.quarter, where)
+# The map first: the map on the left from the top of the page, its controls, legend, the
+# selected trust and the area summary beside it (at 1280x720 all of it in the first screen).
+# Presenting, the headline moves beside the map too, so the whole map fits the first screen.
 if c.present:
-    st.title(narrative.active_title(shown, c.trust_type, c.quarter, where))
-    st.button(
-        "Leave presenter mode", on_click=shared.leave_present, icon=":material/close_fullscreen:"
-    )
+    map_col, side = st.columns([2, 1], gap="medium")
+    head = side.container(key="la-map-side")
 else:
-    st.title(f"{ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)} in {where}, {c.quarter}")
-shared.param_notices()
-shared.weights_banner(prep, c)
-if c.focus.code and not shown.empty:
-    with st.container(border=True):
-        st.markdown(f"**{where} at a glance**")
-        for line in narrative.focus_summary(view, shown, where, c.trust_type):
-            st.markdown(f"- {ui.md_escape(line)}")
-        peers = explorer.peer_comparison(view, shown)
-        st.dataframe(
-            peers.rename(
-                columns={
-                    "trust_name": "Trust",
-                    "trust_code": "ODS code",
-                    "trust_subtype": "Peer group (subtype)",
-                    "rank": "Rank",
-                    "peer_median_rank": "Peer median rank",
-                    "peers": "Peers in England",
-                    "england_median_rank": "England median rank",
-                    "average_score": "Average score",
-                    "peer_median_score": "Peer median score",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Average score": st.column_config.NumberColumn(format="%.2f"),
-                "Peer median score": st.column_config.NumberColumn(format="%.2f"),
-            },
-        )
-
-if shown.empty:
-    st.info(
-        f"No {ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type).lower()} in {where} in {c.quarter}."
-    )
-
+    head = st.container()
+with head:
+    shared.page_title(c, f"{type_label} in {where}, {c.quarter}", headline)
+    shared.param_notices()
+    shared.weights_banner(prep, c)
+    if shown.empty:
+        st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
+if not c.present:
+    map_col, side = st.columns([2.2, 1], gap="medium")
 layer_specs = session_areas.all_layers(store)  # the geography registry: store's and session's
 layers = {k: spec.display_name for k, spec in layer_specs.items()}
-col1, col2, col3 = st.columns([2, 3, 1])
-layer = col1.selectbox(
+with side:
+    details_box = st.container()  # the selected trust first, beside the top of the map
+    ctrl = shared.controls_area(c)
+layer = ctrl.selectbox(
     "Boundaries", list(layers), format_func=layers.get, key="layer", bind="query-params"
 )
-measure = col2.selectbox(
+measure = ctrl.selectbox(
     "Colour areas by",
     list(ui.CHOROPLETHS),
     format_func=ui.CHOROPLETHS.get,
     key="choro",
     bind="query-params",
 )
-labels = col3.checkbox(
-    "S-labels", value=c.present, key="labels", help="Write S1-S5 beside each trust"
+labels = ctrl.checkbox(
+    "S-labels",
+    value=c.present,
+    key="labels",
+    bind="query-params",
+    help="Write S1-S5 beside each trust (only labels that fit without overlapping)",
 )
 
 gdf = session_areas.boundary(version, layer)
@@ -107,6 +88,7 @@ official_weights = c.weights.is_official_for(prep)
 view = likely_ranges.with_likely_rank(view, ranges, official_weights=official_weights)
 shown = likely_ranges.with_likely_rank(shown, ranges, official_weights=official_weights)
 points = mapview.trust_points(view, n_trusts=len(view))
+MAP_HEIGHT = 560 if c.present else 520
 
 
 def _on_select() -> None:
@@ -118,79 +100,136 @@ def _on_select() -> None:
         st.session_state["trust"] = code
 
 
-st.markdown(shared.legend_html(), unsafe_allow_html=True)
 deck = mapview.build_deck(
     points,
     polygons,
-    mapview.view_for_bounds(bounds),
+    mapview.view_for_bounds(
+        bounds or mapview.ENGLAND_BOUNDS,
+        width_px=760 if c.present else 640,
+        height_px=MAP_HEIGHT,
+    ),
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,
 )
-st.pydeck_chart(
-    deck,
-    on_select=_on_select,
-    selection_mode="single-object",
-    key="map",
-    height=620 if c.present else 540,
-    alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
-)
-if stat is not None:
-    st.caption(
-        f"Areas coloured by {stat.label}. Hover an area or a trust for its figures; click a trust for details."
+with map_col:
+    st.pydeck_chart(
+        deck,
+        on_select=_on_select,
+        selection_mode="single-object",
+        key="map",
+        height=MAP_HEIGHT,
+        alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
     )
+with side:
+    st.markdown(
+        f'<div class="la-legend-stack">{shared.legend_html()}</div>', unsafe_allow_html=True
+    )
+    if stat is not None:
+        st.caption(f"Areas coloured by {stat.label}; darker = worse.")
+    if c.trust and c.trust in set(view["trust_code"]):
+        t = view.set_index("trust_code").loc[c.trust]
+        with details_box.container(border=True, key="la-selected-trust"):
+            st.markdown(f"**{ui.md_escape(t['trust_name'])}** ({c.trust})")
+            seg = ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"])
+            moved = (
+                f" ({ui.rank_change_arrow(t['rank_change'])} vs official {t['official_rank']})"
+                if t["rank_change"]
+                else ""
+            )
+            st.markdown(
+                f"Segment **{seg.label}** · rank **{t['rank']}** of {len(view)}{moved} · "
+                f"average score **{t['average_score']:.2f}** (1 best - 4 worst)"
+            )
+            why = narrative.rank_reasons(view[view["trust_code"] == c.trust])[0]
+            if why:
+                st.markdown(f"Why: {why}")
+            if isinstance(t.get("likely_rank"), str) and t.get("likely_rank"):
+                st.markdown(f"Likely rank (95%, NHS England's method): {t['likely_rank']}")
+            approx = bool(t.get("location_approximate")) if "location_approximate" in t else False
+            st.caption(
+                f"{t.get('region_name') or 'Region unknown'} · {t.get('icb23_name') or 'ICB unknown'} (2023) · "
+                f"{t.get('lad_name') or 'LAD unknown'}"
+                + (" · location approximate" if approx else "")
+            )
+            if t["drivers"] and not c.present:
+                st.caption(f"What moved it under these weights: {t['drivers']} (+ is worse)")
+    elif not c.present:
+        st.caption("Click a trust on the map, or choose one in the sidebar, for its details here.")
+    if c.focus.code and not shown.empty and not c.present:
+        with st.expander(f"{where} at a glance", expanded=True):
+            for line in narrative.focus_summary(view, shown, where, c.trust_type):
+                st.markdown(f"- {ui.md_escape(line)}")
 unplaced = shown[~shown["on_map"]]
 if len(unplaced):
+    n_un = len(unplaced)
     st.caption(
-        f"{len(unplaced)} trust(s) could not be placed on the map and appear only in the table: "
+        f"{n_un} {'trust' if n_un == 1 else 'trusts'} could not be placed on the map and "
+        f"{'appears' if n_un == 1 else 'appear'} only in the table: "
         + ", ".join(unplaced["trust_name"])
     )
-
-if c.trust and c.trust in set(view["trust_code"]):
-    t = view.set_index("trust_code").loc[c.trust]
-    st.header(f"{ui.md_escape(t['trust_name'])} ({c.trust})")
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(
-        "Segment",
-        ui.segment_style(
-            5 if pd.notna(t["final_segment"]) and t["final_segment"] == 5 else t["segment"]
-        ).label,
-        help=ui.segment_style(t["segment"]).meaning,
-    )
-    m2.metric(
-        "Rank",
-        f"{t['rank']} of {len(view)}",
-        delta=f"{int(t['rank_change'])} places vs official" if t["rank_change"] else None,
-    )
-    m3.metric("Average score (1 best - 4 worst)", f"{t['average_score']:.2f}")
-    m4.metric("Official rank", f"{t['official_rank']}")
-    st.write(
-        f"{t.get('region_name') or 'Region unknown'} · {t.get('icb23_name') or 'ICB unknown'} (2023) · "
-        f"{t.get('icb26_name') or 'ICB unknown'} (2026) · {t.get('lad_name') or 'LAD unknown'}"
-    )
-    if t["drivers"]:
-        st.write(f"What moved it under these weights: {t['drivers']} (score change; + is worse)")
+if c.focus.code and not shown.empty and not c.present:
+    with st.expander(f"{where} against its peers"):
+        peers = explorer.peer_comparison(view, shown)
+        st.dataframe(
+            peers.rename(
+                columns={
+                    "trust_name": "Trust",
+                    "trust_code": "ODS code",
+                    "trust_subtype": "Peer group (subtype)",
+                    "rank": "Rank",
+                    "peer_median_rank": "Peer median rank",
+                    "peers": "Peers in England",
+                    "england_median_rank": "England median rank",
+                    "average_score": "Average score",
+                    "peer_median_score": "Peer median score",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Average score": st.column_config.NumberColumn(format="%.2f"),
+                "Peer median score": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
 
 st.header("Table behind the map")
-# The same table the exports carry (and `python -m league_atlas export csv` writes).
+# The same table the exports carry (and `python -m league_atlas export csv` writes): key
+# columns first, with a Why column where the order needs explaining.
 table = exports.board_table(shown)
 area_col = f"{layer_specs[layer].trust_field}_name"
 area_label = layer_specs[layer].area_name
 if area_col in shown and area_label not in table:
     # The chosen boundary layer's area name (a visitor's own areas too), before "On map".
-    table.insert(len(table.columns) - 1, area_label, shown.sort_values("rank")[area_col].to_numpy())
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f")},
+    table.insert(
+        len(table.columns) - 1,
+        area_label,
+        shown.sort_values(["rank", "trust_code"])[area_col].to_numpy(),
+    )
+st.caption(narrative.RANK_ORDER_NOTE)
+shared.show_table(
+    c,
+    table.iloc[:, :7] if c.present else table,
+    {ui.COLUMN_LABELS["average_score"]: "{:.2f}"},
+    height=38 + 35 * min(len(table), 16),
+    column_config={
+        ui.COLUMN_LABELS["rank"]: st.column_config.NumberColumn(
+            "Rank", width="small", help="Rank under the current weights (1 = best)"
+        ),
+        ui.COLUMN_LABELS["trust_name"]: st.column_config.TextColumn(width="large"),
+        "Segment": st.column_config.TextColumn(width="small"),
+        "Rank change": st.column_config.TextColumn(width="small", help="▲ = moved up"),
+        "Why": st.column_config.TextColumn(width="medium"),
+        ui.COLUMN_LABELS["average_score"]: st.column_config.NumberColumn(format="%.2f"),
+    },
 )
 st.caption(f"Data: NHS Oversight Framework {c.quarter}. {ui.ATTRIBUTION}")
-export_panel(
-    view=view,
-    prep=prep,
-    controls=c,
-    store=store,
-    table=table,
-    key="map",
-)
+if not c.present:
+    export_panel(
+        view=view,
+        prep=prep,
+        controls=c,
+        store=store,
+        table=table,
+        key="map",
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from league_atlas.analysis import change
 from league_atlas.scoring import engine, recompute
-from league_atlas.views import likely_ranges
+from league_atlas.views import likely_ranges, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import search_box, shared
 
@@ -18,12 +18,20 @@ version, prep, view = shared.current_view(c)
 by_code = view.set_index("trust_code")
 label = ui.TRUST_TYPE_LABELS.get(c.trust_type, c.trust_type)
 
-st.title("Trust profile")
+code = c.trust if c.trust in view["trust_code"].values else None
+shared.page_title(
+    c,
+    "Trust profile",
+    narrative.profile_headline(view, code, c.trust_type)
+    if code
+    else f"Trust profile: {len(view)} {label.lower()}, {c.quarter}",
+)
 shared.param_notices()
+ctrl = shared.controls_area(c)
 
 names = dict(zip(view["trust_code"], view["trust_name"], strict=True))
 search_box.trust_search(
-    st,
+    ctrl,
     store,
     codes=list(by_code.index),
     labels={k: f"{n} ({k})" for k, n in names.items()},
@@ -31,8 +39,7 @@ search_box.trust_search(
     bound=False,
     profile_link=False,
 )
-code = c.trust
-if not code or code not in by_code.index:
+if not code:
     st.info(
         f"Choose a trust above, in the sidebar, or by clicking it on the map. {len(view)} {label.lower()} in {c.quarter}."
     )
@@ -54,14 +61,23 @@ st.caption(
 subtypes = prep.trusts.set_index("trust_code")["trust_subtype"]
 default_peers = [p for p in subtypes.index[subtypes == subtypes.get(code)] if p != code]
 names = view.set_index("trust_code")["trust_name"].to_dict()
-col_a, col_b = st.columns([3, 2])
+col_a, col_b = ctrl.columns([3, 2])
+# The peer set is in the link (bound to the URL); a new trust starts from its own default peers,
+# a link that carries a peer set keeps it.
+peer_options = [p for p in view["trust_code"] if p != code]
+if st.session_state.get("_peers_for") != code and (
+    "_peers_for" in st.session_state or "peers" not in st.query_params
+):
+    st.session_state["peers"] = default_peers
+st.session_state["_peers_for"] = code
 peers = col_a.multiselect(
     f"Peer set (default: the other {subtypes.get(code)} trusts)",
-    [p for p in view["trust_code"] if p != code],
-    default=default_peers,
+    peer_options,
     key="peers",
+    bind="query-params",
     format_func=lambda p: f"{names.get(p, p)} ({p})",
 )
+peers = [p for p in peers if p in peer_options]
 compare = col_b.selectbox(
     "Compare side by side with",
     [p for p in view["trust_code"] if p != code],
@@ -75,7 +91,7 @@ compare = col_b.selectbox(
 # ------------------------------------------------------------------ headline
 ranges, current_weights = shared.likely_ranges_for_view(version, prep, c, "profile_likely_follow")
 ranges = ranges.set_index("trust_code")
-weight_layer = st.checkbox(
+weight_layer = ctrl.checkbox(
     "Also show the uncertainty from the weights (second layer)",
     key="profile_weight_layer",
     help="Monte Carlo over the weights (±25% each) around the current ones.",

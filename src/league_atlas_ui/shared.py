@@ -265,7 +265,7 @@ def item_key(item: str) -> str:
 BOUND_PREFIXES = (ui.DOMAIN_WEIGHT.key + "_", ui.ITEM_WEIGHT.key + "_", ui.INDEX_WEIGHT.key + "_")
 PAGE_PARAMS = {
     *("layer", "choro", "labels", "search", "seg", "changed", ui.UNCERTAINTY_SPREAD.key),
-    *("metric", "compare", "rgeo", "rmeasure", "amap", "adjx"),
+    *("metric", "compare", "rgeo", "rmeasure", "amap", "adjx", "peers"),
     *(f"{ui.INDEX_WEIGHT.key}_{k}" for k in PROXIES),
 }
 
@@ -656,6 +656,8 @@ def base_css() -> None:
         f"""<style>
         [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{color: {ui.NHS_SECONDARY_TEXT} !important; opacity: 1 !important}}
         .la-nav-section {{color: {ui.NHS_SECONDARY_TEXT}; font-size: 0.85rem; font-weight: 700; margin: 0.6rem 0 0.1rem}}
+        [data-testid="stMainBlockContainer"] {{padding-top: 3rem}}
+        .la-legend-stack [role="listitem"] {{display: flex !important; margin: 0 0 2px 0 !important}}
         </style>""",
         unsafe_allow_html=True,
     )
@@ -665,15 +667,67 @@ def leave_present() -> None:
     st.session_state["present"] = False
 
 
+# ------------------------------------------------------------------ presenter mode on every page
+
+
+def controls_area(c: Controls):
+    """Where a page draws its own controls: on the page, or in presenter mode inside the hidden
+    sidebar, so the audience sees none while every widget keeps its value and its URL binding."""
+    if c.present:
+        return st.sidebar.expander("Page controls", expanded=False)
+    return st.container()
+
+
+def page_title(c: Controls, title: str, headline: str) -> None:
+    """The page title; in presenter mode the headline computed from the data, title beneath."""
+    if c.present:
+        st.title(headline)
+        st.caption(title)
+    else:
+        st.title(title)
+
+
+def presenter_bar(pages: dict[str, list]) -> None:
+    """Presenter mode's way round: a link to every page and the way out, on every page."""
+    with st.container(horizontal=True, key="la-presenter-bar", vertical_alignment="center"):
+        st.button(
+            "Leave presenter mode",
+            on_click=leave_present,
+            icon=":material/close_fullscreen:",
+            key="leave_present",
+            type="primary",
+        )
+        for entries in pages.values():
+            for p in entries:
+                if p.url_path != "upload":  # not a page for an audience
+                    st.page_link(p, label=p.title, icon=p.icon)
+
+
+def show_table(c: Controls, df: pd.DataFrame, formats: dict | None = None, **kwargs) -> None:
+    """A table: interactive normally; in presenter mode a static table in large type (the
+    interactive grid draws on a canvas, which CSS cannot enlarge)."""
+    if c.present:
+        st.table(df.style.format(formats or {}, na_rep=""), hide_index=True, border="horizontal")
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
 def present_css() -> None:
     """Presenter mode: large type, no sidebar, content across the full width."""
     st.markdown(
         """<style>
         section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none}
+        header[data-testid="stHeader"] {display: none}
+        [data-testid="stMainBlockContainer"] {padding-top: 0.75rem !important}
+        [data-testid="stAlert"] > div {padding: 0.4rem 0.8rem !important}
+        .st-key-la-map-side [data-testid="stHeading"] h1 {font-size: 1.75rem !important; padding-top: 0}
+        [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.3rem !important; padding: 0.35rem 0.6rem !important}
+        .st-key-la-presenter-bar {gap: 0.3rem 1rem; margin-bottom: 0.2rem}
+        .st-key-la-presenter-bar [data-testid="stPageLink"] p {font-size: 0.95rem !important}
         [data-testid="stMainBlockContainer"] {max-width: 100%; padding-left: 2.5rem; padding-right: 2.5rem}
         [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
         [data-testid="stCaptionContainer"], label, [data-testid="stAlert"] p {font-size: 1.35rem !important}
-        [data-testid="stHeading"] h1 {font-size: 2.9rem !important; line-height: 1.2}
+        [data-testid="stHeading"] h1 {font-size: 2.3rem !important; line-height: 1.2}
         [data-testid="stHeading"] h2 {font-size: 2.2rem !important}
         [data-testid="stHeading"] h3 {font-size: 1.8rem !important}
         .la-legend {font-size: 1.35rem !important}

@@ -176,4 +176,4 @@ def test_focus_area_is_highlighted_in_the_region_table(app):
     assert not app.exception
     table = _table_with(app, "In focus")
     assert table.loc[table["In focus"] == "yes", "Area"].tolist() == ["London"]
-    assert any("highlighted: London" in m.value for m in app.markdown)
+    assert any("highlighted: London" in m.value for m in app.caption)

@@ -101,7 +101,8 @@ def test_url_parameters_restore_the_state(app):
     assert app.selectbox(key="level").value == "region"
     assert app.selectbox(key="area").value == "E40000003"
     assert app.title[0].value.endswith("in London, Q1 2025/26")
-    assert any(s.value.startswith("Made-up Hospitals 2") for s in app.header)  # trust details
+    # The trust's details sit beside the map.
+    assert any(m.value.startswith("**Made-up Hospitals 2") for m in app.markdown)
 
 
 @pytest.mark.parametrize(

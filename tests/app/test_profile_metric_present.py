@@ -10,7 +10,7 @@ def test_focus_view_summarises_the_area(app):
     app.run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown)
-    assert "London at a glance" in text
+    assert "London at a glance" in [e.label for e in app.expander]
     assert "has 3 of England's 7 acute trusts" in text
     table = app.dataframe[-1].value
     assert len(table) == 3  # the table behind the map follows the focus

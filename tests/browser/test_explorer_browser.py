@@ -29,7 +29,7 @@ def _slider(page, label: str):
 
 def _download_table(page) -> pd.DataFrame:
     with page.expect_download() as dl:
-        page.get_by_role("button", name="Download this table (CSV)").click()
+        page.get_by_role("button", name="Table data (CSV)").click()
     data = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     return pd.read_csv(
         io.StringIO(data),
@@ -104,9 +104,11 @@ def test_clicking_a_trust_on_the_map_opens_its_details(server, page, real_store_
     chart = wait_for_map(page)
     box = chart.bounding_box()
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    # The map page fits England to its map (pages/explore/map.py: 640 x 520 px).
+    england = mapview.view_for_bounds(mapview.ENGLAND_BOUNDS, width_px=640, height_px=520)
     xy = np.array(
         [
-            project(r.lat, r.lon, mapview.ENGLAND_VIEW, canvas["width"], canvas["height"])
+            project(r.lat, r.lon, england, canvas["width"], canvas["height"])
             for r in acute.itertuples()
         ]
     )
@@ -120,7 +122,8 @@ def test_clicking_a_trust_on_the_map_opens_its_details(server, page, real_store_
     )
     i = int(np.argmax(np.where(inside, d.min(axis=1), -1)))
     target = acute.iloc[i]
-    heading = page.locator("h2").filter(has_text=f"({target.trust_code})")
+    # The details sit beside the map.
+    heading = page.locator(".st-key-la-selected-trust").filter(has_text=f"({target.trust_code})")
     for _ in range(5):  # deck.gl attaches its click handler once the first frame has drawn
         page.mouse.click(canvas["x"] + xy[i, 0], canvas["y"] + xy[i, 1])
         try:

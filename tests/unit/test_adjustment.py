@@ -210,14 +210,30 @@ def test_value_points_ramp_and_missing_rings():
     )
     joined = pd.DataFrame({"trust_code": ["C", "B", "A"], "median_pay": [900.0, np.nan, 500.0]})
     out = A.value_points(points, joined, "median_pay")
-    assert out["fill"].iloc[0] == ui.rgba(ui.SEQUENTIAL[0])  # A: lowest
-    assert out["fill"].iloc[2] == ui.rgba(ui.SEQUENTIAL[-1])  # C: highest
+    # Darker = less attractive: for pay (higher = more attractive) the lowest is darkest.
+    assert out["fill"].iloc[0] == ui.rgba(ui.SEQUENTIAL[-1])  # A: lowest pay
+    assert out["fill"].iloc[2] == ui.rgba(ui.SEQUENTIAL[0])  # C: highest pay
     assert out["fill"].iloc[1][3] == 0  # B: hollow
     assert out["tt_l3"].iloc[1].endswith("no value")
     assert "900 £ per week" in out["tt_l3"].iloc[2]
     legend = A.ramp_legend(joined["median_pay"], "median_pay")
+    assert legend["colour"].iloc[0] == ui.SEQUENTIAL[-1].upper()  # lowest pay: darkest
     assert legend["text"].iloc[0] == "500 £ per week" and legend["text"].iloc[-1].startswith(
         "no value"
     )
     assert legend.attrs["direction"] == proxies.MORE
     assert A.value_label(proxies.INDEX_COLUMN)[2] == proxies.MORE
+
+
+def test_value_points_carry_no_segment_ring():
+    points = pd.DataFrame(
+        {
+            "trust_code": ["A"],
+            "fill": [[0, 0, 0, 255]],
+            "line": [[0, 0, 0, 255]],
+            "ring": [[33, 43, 50, 255]],
+            "tt_l3": [""],
+        }
+    )
+    joined = pd.DataFrame({"trust_code": ["A"], "median_pay": [500.0]})
+    assert "ring" not in A.value_points(points, joined, "median_pay")

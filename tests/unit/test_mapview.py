@@ -83,3 +83,82 @@ def test_selection_by_object_or_index():
     assert mapview.selected_trust({"indices": {"trusts": [2]}}, pts) == "X03"
     assert mapview.selected_trust({"indices": {"boundaries": [0]}}, pts) is None
     assert mapview.selected_trust(None, pts) is None
+
+
+def _city(n: int = 40, seed: int = 3) -> pd.DataFrame:
+    """Many trusts crowded into a few cities, as in London and Manchester."""
+    rng = np.random.default_rng(seed)
+    centres = [(51.5, -0.12), (53.48, -2.24), (52.48, -1.9)]
+    rows = []
+    for i in range(n):
+        lat, lon = centres[i % 3]
+        rows.append(
+            {
+                "trust_code": f"R{i:02d}",
+                "trust_name": f"T{i}",
+                "lat": lat + rng.normal(0, 0.05),
+                "lon": lon + rng.normal(0, 0.08),
+                "segment": 1 + i % 4,
+                "final_segment": 5 if i % 7 == 0 else np.nan,
+                "rank": i + 1,
+                "official_rank": i + 1,
+                "rank_change": 0,
+                "average_score": 2.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _overlaps(boxes: pd.DataFrame) -> int:
+    b = boxes.to_numpy()
+    n = 0
+    for i in range(len(b)):
+        for j in range(i + 1, len(b)):
+            if b[i, 0] < b[j, 2] and b[j, 0] < b[i, 2] and b[i, 1] < b[j, 3] and b[j, 1] < b[i, 3]:
+                n += 1
+    return n
+
+
+def test_s_labels_never_overlap_at_the_opening_zoom():
+    pts = mapview.trust_points(_city())
+    view = mapview.view_for_bounds(mapview.ENGLAND_BOUNDS, width_px=640, height_px=520)
+    assert _overlaps(mapview.label_boxes(pts, view["zoom"])) > 0, "the fixture must crowd"
+    kept = mapview.label_points(pts, view)
+    assert 3 <= len(kept) < len(pts)
+    assert _overlaps(mapview.label_boxes(kept, view["zoom"])) == 0
+    # The most serious segments are labelled first, and a selected trust always is.
+    assert (kept["label_priority"] == 5).any()
+    chosen = pts[~pts["trust_code"].isin(kept["trust_code"])]["trust_code"].iloc[0]
+    assert chosen in set(mapview.label_points(pts, view, selected=chosen)["trust_code"])
+    deck = json.loads(mapview.build_deck(pts, None, view, labels=True).to_json())
+    text = [la for la in deck["layers"] if la["id"] == mapview.LABEL_LAYER_ID][0]
+    assert len(text["data"]) == len(kept)
+
+
+def test_s4_has_a_ring_layer_and_s3_does_not():
+    pts = mapview.trust_points(_city(8))
+    ringed = pts[[c[3] > 0 for c in pts["ring"]]]
+    assert set(ringed["seg_label"]) == {"S4"}
+    deck = json.loads(mapview.build_deck(pts, None, mapview.ENGLAND_VIEW).to_json())
+    ids = [la["id"] for la in deck["layers"]]
+    assert ids.index(mapview.RING_LAYER_ID) < ids.index(mapview.TRUST_LAYER_ID)
+
+
+def test_value_points_darker_is_worse():
+    df = _city(3).assign(v=[1.0, 2.0, 3.0])
+    lower_better = mapview.value_points(df, "v", label="x", unit="%", better="lower")
+    higher_better = mapview.value_points(df, "v", label="x", unit="%", better="higher")
+
+    def lum(pts):
+        return [ui.relative_luminance("#{:02X}{:02X}{:02X}".format(*c[:3])) for c in pts["fill"]]
+
+    assert lum(lower_better)[2] < lum(lower_better)[0]  # the highest (worst) value darkest
+    assert lum(higher_better)[0] < lum(higher_better)[2]  # the lowest (worst) value darkest
+
+
+def test_england_fits_the_map_box():
+    for w, h in ((640, 520), (800, 430)):
+        v = mapview.view_for_bounds(mapview.ENGLAND_BOUNDS, width_px=w, height_px=h)
+        x0, y0 = mapview._pixel_xy(np.array([55.8]), np.array([-6.4]), v["zoom"])
+        x1, y1 = mapview._pixel_xy(np.array([49.9]), np.array([1.8]), v["zoom"])
+        assert float(x1[0] - x0[0]) <= w and float(y1[0] - y0[0]) <= h

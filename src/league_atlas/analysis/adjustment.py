@@ -288,9 +288,21 @@ MISSING_FILL = ui.NHS_WHITE  # drawn hollow (transparent fill, grey ring): not a
 MISSING_LINE = ui.NHS_MID_GREY
 
 
-def ramp_colours(values: pd.Series) -> list[str | None]:
-    """Hex colours on the NHS sequential ramp (light = low, dark = high); None when missing."""
-    return ui.ramp_colours(pd.to_numeric(values, errors="coerce").astype(float))
+def _dark_is_low(key: str) -> bool:
+    """Darker means worse on every map: here, the less attractive end of the proxy."""
+    if key == proxies.INDEX_COLUMN:
+        return True
+    p = proxies.PROXIES.get(key)
+    return p is not None and p.direction > 0
+
+
+def ramp_colours(values: pd.Series, key: str | None = None) -> list[str | None]:
+    """Hex colours on the NHS sequential ramp, darker = less attractive end of `key` (light =
+    low, dark = high when no key is given); None when missing."""
+    return ui.ramp_colours(
+        pd.to_numeric(values, errors="coerce").astype(float),
+        reverse=key is not None and _dark_is_low(key),
+    )
 
 
 def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:
@@ -303,7 +315,8 @@ def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:
         for i in range(n_stops):
             t = i / (n_stops - 1)
             x = lo + t * (hi - lo)
-            rows.append({"colour": ui.interpolate(ui.SEQUENTIAL, t), "text": f"{x:.3g} {unit}"})
+            colour = ui.interpolate(ui.SEQUENTIAL, 1.0 - t if _dark_is_low(key) else t)
+            rows.append({"colour": colour, "text": f"{x:.3g} {unit}"})
     rows.append({"colour": "transparent", "text": "no value (hollow ring)"})
     out = pd.DataFrame(rows)
     out.attrs.update(label=label, unit=unit, direction=direction)
@@ -316,8 +329,8 @@ def value_points(points: pd.DataFrame, joined: pd.DataFrame, key: str) -> pd.Dat
     label, unit, _ = value_label(key)
     vals = joined.set_index("trust_code")[key].reindex(points["trust_code"])
     vals = pd.to_numeric(vals, errors="coerce").astype(float).reset_index(drop=True)
-    out = points.copy()
-    colours = ramp_colours(vals)
+    out = points.drop(columns=["ring"], errors="ignore")  # the S4 ring is a segment cue only
+    colours = ramp_colours(vals, key)
     out["fill"] = [ui.rgba(MISSING_FILL, 0) if c is None else ui.rgba(c) for c in colours]
     out["line"] = [ui.rgba(MISSING_LINE if c is None else ui.NHS_DARK_GREY) for c in colours]
     out["line_width"] = [2 if c is None else 1 for c in colours]

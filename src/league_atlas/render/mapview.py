@@ -27,6 +27,9 @@ TRUST_LAYER_ID = "trusts"
 BOUNDARY_LAYER_ID = "boundaries"
 FOCUS_LAYER_ID = "focus"
 LABEL_LAYER_ID = "segment-labels"
+RING_LAYER_ID = "segment-rings"
+LABEL_FONT_PX = 13
+LABEL_OFFSET_PX = 16
 SELECTED_LAYER_ID = "selected"
 TOOLTIP_FIELDS = ("tt_title", "tt_l1", "tt_l2", "tt_l3")
 TOOLTIP = {
@@ -39,6 +42,9 @@ TOOLTIP = {
     },
 }
 ENGLAND_VIEW = {"latitude": 52.8, "longitude": -1.6, "zoom": 5.4, "pitch": 0, "bearing": 0}
+# England's extent (lon/lat degrees, Isles of Scilly to the Wash, Lizard to Berwick): fitted to
+# the map's height so the whole country shows in the first screen at any size.
+ENGLAND_BOUNDS = (-6.4, 49.9, 1.8, 55.8)
 
 
 def _fmt_rank(x) -> str:
@@ -61,7 +67,9 @@ def trust_points(view: pd.DataFrame, *, n_trusts: int | None = None) -> pd.DataF
     out["fill"] = [ui.rgba(s.fill) for s in styles]
     out["line"] = [ui.rgba(s.outline) for s in styles]
     out["line_width"] = [s.outline_width for s in styles]
+    out["ring"] = [ui.rgba(s.ring) if s.ring else [0, 0, 0, 0] for s in styles]
     out["seg_label"] = [s.label for s in styles]
+    out["label_priority"] = shown.fillna(0).astype(int).to_numpy()
     out["radius"] = np.where(shown.eq(5).fillna(False), 4200, 3500)
     out["tt_title"] = df["trust_name"] + " (" + df["trust_code"] + ")"
     seg_txt = [
@@ -175,9 +183,10 @@ def view_for_bounds(
     lon = (minx + maxx) / 2
     lat = (miny + maxy) / 2
     span_x = max(maxx - minx, 0.05) * 1.15
-    zoom_x = math.log2(360 * width_px / (256 * span_x))
+    # deck.gl draws the Web Mercator world 512 px wide at zoom 0.
+    zoom_x = math.log2(360 * width_px / (512 * span_x))
     y1, y2 = (math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (miny, maxy))
-    zoom_y = math.log2(2 * math.pi * height_px / (256 * max((y2 - y1) * 1.15, 1e-6)))
+    zoom_y = math.log2(2 * math.pi * height_px / (512 * max((y2 - y1) * 1.15, 1e-6)))
     return {
         "latitude": round(lat, 4),
         "longitude": round(lon, 4),
@@ -199,6 +208,53 @@ class CompactDeck(pdk.Deck):
 
     def to_json(self) -> str:
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def _ring_layers(points: pd.DataFrame) -> list[pdk.Layer]:
+    """The outer rings (S4), drawn under the points: a wide stroke whose outer part shows beyond
+    the point's own outline, so S4 reads as a ringed dot, not only a darker one."""
+    if "ring" not in points or points.empty:
+        return []
+    ringed = points[[c[3] > 0 for c in points["ring"]]]
+    if ringed.empty:
+        return []
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            ringed,
+            id=RING_LAYER_ID,
+            pickable=False,
+            stroked=True,
+            filled=False,
+            get_position=["lon", "lat"],
+            get_line_color="ring",
+            get_line_width=6,
+            line_width_units="'pixels'",
+            get_radius="radius",
+            radius_min_pixels=5,
+            radius_max_pixels=14,
+        )
+    ]
+
+
+def _label_layer(points: pd.DataFrame, view_state: dict, selected: str | None) -> pdk.Layer:
+    """S-labels for the points whose labels fit without overlapping at the opening zoom
+    (zooming in only moves them apart); the table behind the map still names every trust."""
+    return pdk.Layer(
+        "TextLayer",
+        label_points(points, view_state, selected=selected),
+        id=LABEL_LAYER_ID,
+        pickable=False,
+        get_position=["lon", "lat"],
+        get_text="seg_label",
+        get_size=LABEL_FONT_PX,
+        get_color=ui.rgba(ui.NHS_TEXT),
+        get_pixel_offset=[0, -LABEL_OFFSET_PX],
+        font_family='"Arial"',
+        font_weight=700,
+        background=True,
+        get_background_color=ui.rgba(ui.NHS_WHITE, 220),
+    )
 
 
 def build_deck(
@@ -246,6 +302,7 @@ def build_deck(
                 line_width_min_pixels=2.5,
             )
         )
+    layers.extend(_ring_layers(points))
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -283,23 +340,7 @@ def build_deck(
             )
         )
     if labels:
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                points,
-                id=LABEL_LAYER_ID,
-                pickable=False,
-                get_position=["lon", "lat"],
-                get_text="seg_label",
-                get_size=13,
-                get_color=ui.rgba(ui.NHS_TEXT),
-                get_pixel_offset=[0, -16],
-                font_family='"Arial"',
-                font_weight=700,
-                background=True,
-                get_background_color=ui.rgba(ui.NHS_WHITE, 220),
-            )
-        )
+        layers.append(_label_layer(points, view_state, selected))
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view_state),
@@ -307,6 +348,67 @@ def build_deck(
         map_provider="carto" if basemap else None,
         tooltip=TOOLTIP,
     )
+
+
+def _pixel_xy(lat: np.ndarray, lon: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator pixel position at `zoom` (deck.gl: a 512-px world at zoom 0)."""
+    scale = 512 * 2**zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / np.pi) / 2 * scale
+    return x, y
+
+
+def label_boxes(points: pd.DataFrame, zoom: float, *, font_px: int = LABEL_FONT_PX) -> pd.DataFrame:
+    """Screen boxes (x0, y0, x1, y1 in pixels at `zoom`) of each point's S-label, as the
+    TextLayer draws it: centred above the point, with its background padding."""
+    x, y = _pixel_xy(points["lat"].to_numpy(float), points["lon"].to_numpy(float), zoom)
+    w = np.array([0.62 * font_px * len(str(t)) + 6 for t in points["seg_label"]])
+    h = font_px + 4
+    cy = y - LABEL_OFFSET_PX
+    return pd.DataFrame(
+        {"x0": x - w / 2, "y0": cy - h / 2, "x1": x + w / 2, "y1": cy + h / 2},
+        index=points.index,
+    )
+
+
+def label_points(
+    points: pd.DataFrame, view_state: dict, *, selected: str | None = None, gap_px: float = 2.0
+) -> pd.DataFrame:
+    """The points whose labels fit without overlapping at the view's zoom: greedy, the selected
+    trust first, then the most serious segment (S5, S4, ...), then by ODS code for stability."""
+    if points.empty:
+        return points
+    zoom = float(view_state.get("zoom", ENGLAND_VIEW["zoom"]))
+    prio = points["label_priority"] if "label_priority" in points else pd.Series(0, points.index)
+    order = (
+        pd.DataFrame(
+            {
+                "sel": (points["trust_code"] != selected).astype(int),
+                "prio": -prio.astype(int),
+                "code": points["trust_code"],
+            },
+            index=points.index,
+        )
+        .sort_values(["sel", "prio", "code"])
+        .index
+    )
+    boxes = label_boxes(points, zoom)
+    kept: list = []
+    taken = np.empty((0, 4))
+    for i in order:
+        b = boxes.loc[i].to_numpy()
+        if len(taken):
+            clash = (
+                (taken[:, 0] < b[2] + gap_px)
+                & (b[0] < taken[:, 2] + gap_px)
+                & (taken[:, 1] < b[3] + gap_px)
+                & (b[1] < taken[:, 3] + gap_px)
+            )
+            if clash.any():
+                continue
+        kept.append(i)
+        taken = np.vstack([taken, b])
+    return points.loc[sorted(kept)]
 
 
 def selected_trust(event_selection: dict | None, points: pd.DataFrame) -> str | None:
@@ -334,7 +436,8 @@ def value_points(
     better: str = "lower",
     detail_col: str | None = None,
 ) -> pd.DataFrame:
-    """Trust points coloured by any value on the NHS sequential ramp (darker = better end).
+    """Trust points coloured by any value on the NHS sequential ramp, darker = worse end (as
+    segments and every other map).
 
     `df` needs trust_code, trust_name, lat, lon and `value_col`; `better` is "lower" or "higher"
     and only orients the ramp. Missing values get the explicit no-data fill.
@@ -350,7 +453,7 @@ def value_points(
         }
     )
     fills, lines = [], []
-    for colour in ui.ramp_colours(v, reverse=better == "lower"):
+    for colour in ui.ramp_colours(v, reverse=better == "higher"):
         if colour is None:
             fills.append(ui.rgba(ui.NO_SEGMENT.fill))
             lines.append(ui.rgba(ui.NO_SEGMENT.outline))

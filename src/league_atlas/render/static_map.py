@@ -361,6 +361,16 @@ def map_figure(
         pick = np.isnan(seg) if s == 0 else seg == s
         if not pick.any():
             continue
+        if style.ring:  # the outer ring (S4): a cue beyond shade, as on the app's map
+            ax.scatter(
+                xy[0][pick],
+                xy[1][pick],
+                s=size * 1.9,
+                facecolor="none",
+                edgecolor=style.ring,
+                linewidths=2.0,
+                zorder=4,
+            )
         ax.scatter(
             xy[0][pick],
             xy[1][pick],
@@ -427,6 +437,16 @@ def map_figure(
     yy = 0.89 if key else 0.87
     for s, style in rows:
         n = int(np.isnan(seg).sum()) if s == 0 else int(counts.get(float(s), 0))
+        if style.ring:
+            lg.scatter(
+                [0.04],
+                [yy],
+                s=360,
+                facecolor="none",
+                edgecolor=style.ring,
+                linewidths=2.0,
+                clip_on=False,
+            )
         lg.scatter(
             [0.04],
             [yy],

@@ -167,15 +167,17 @@ def file_stem(trust_type: str, quarter: str, where: str, *, official: bool) -> s
 
 # ------------------------------------------------------------------ the table behind the map
 
+# Key columns first (position, trust, segment, move, why), then the detail.
 BOARD_TABLE_COLUMNS = [
     "rank",
     "trust_name",
-    "trust_code",
     "segment_label",
+    "rank_change_text",
+    "why",
     "average_score",
     "official_rank",
-    "rank_change_text",
     "likely_rank",
+    "trust_code",
     "region_name",
     "icb23_name",
     "on_map",
@@ -185,6 +187,8 @@ BOARD_TABLE_COLUMNS = [
 def board_table(shown: pd.DataFrame) -> pd.DataFrame:
     """The table behind the map, as the map page shows it and every export carries it: one row
     per trust in view, in league order, with display labels."""
+    from league_atlas.views.narrative import rank_reasons
+
     approx = (
         shown["location_approximate"].fillna(False).astype(bool)
         if "location_approximate" in shown
@@ -195,14 +199,17 @@ def board_table(shown: pd.DataFrame) -> pd.DataFrame:
             ~shown["on_map"].astype(bool),
             "not on map",
             np.where(approx, "yes (approximate location)", "yes"),
-        )
+        ),
+        why=rank_reasons(shown),
     )
-    df = df.sort_values("rank")
+    df = df.sort_values(["rank", "trust_code"])
     cols = [c for c in BOARD_TABLE_COLUMNS if c in df.columns]
     return (
         df[cols]
         .rename(columns=ui.COLUMN_LABELS)
-        .rename(columns={"segment_label": "Segment", "rank_change_text": "Rank change"})
+        .rename(
+            columns={"segment_label": "Segment", "rank_change_text": "Rank change", "why": "Why"}
+        )
     )
 
 

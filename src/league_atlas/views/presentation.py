@@ -36,6 +36,7 @@ NHS_TEXT = "#212B32"
 NHS_SECONDARY_TEXT = "#4C6272"  # NHS secondary text colour: 6.4:1 on white
 NHS_WHITE = "#FFFFFF"
 NHS_DARK_PINK = "#7C2855"
+NHS_PINK = "#AE2573"
 NHS_WARM_YELLOW = "#FFB81C"
 NHS_RED = "#DA291C"
 
@@ -56,18 +57,23 @@ class SegmentStyle:
     outline: str
     outline_width: int
     meaning: str
+    ring: str = ""  # a second, outer ring: a cue beyond shade (S4 dark ring, S5 none: its own fill)
 
 
-# Light to dark: darker means a broader range of challenges. S5 leaves the ramp altogether.
+# Light to dark: darker means a broader range of challenges. S5 leaves the ramp altogether (NHS
+# pink with a thick yellow ring). S4 differs from S3 by more than shade: a thicker white outline
+# inside a dark outer ring, drawn the same on the map, the legend and the static exports.
 SEGMENTS: dict[int, SegmentStyle] = {
     1: SegmentStyle(1, "S1", "#C3DCF0", NHS_TEXT, 1, "Segment 1: narrowest range of challenges"),
     2: SegmentStyle(2, "S2", "#7FB3DE", NHS_TEXT, 1, "Segment 2"),
     3: SegmentStyle(3, "S3", "#1A74BA", NHS_WHITE, 1, "Segment 3"),
-    4: SegmentStyle(4, "S4", "#003A78", NHS_WHITE, 1, "Segment 4: broadest range of challenges"),
+    4: SegmentStyle(
+        4, "S4", "#003A78", NHS_WHITE, 2, "Segment 4: broadest range of challenges", ring=NHS_TEXT
+    ),
     5: SegmentStyle(
         5,
         "S5",
-        NHS_DARK_PINK,
+        NHS_PINK,
         NHS_WARM_YELLOW,
         3,
         "Segment 5: Recovery Support Programme (intensive support)",
@@ -269,6 +275,8 @@ class LegendItem:
     text: str
     bold: str = ""  # a short label shown first in bold, e.g. "S1"
     round: bool = True
+    ring: str = ""  # outer ring colour (segment 4), as on the map
+    outline_width: int = 2
 
 
 def legend_html(items: list[LegendItem], *, title: str = "", note: str = "") -> str:
@@ -281,11 +289,13 @@ def legend_html(items: list[LegendItem], *, title: str = "", note: str = "") -> 
     parts = []
     for it in items:
         shape = "border-radius:50%;" if it.round else ""
+        if it.ring:
+            shape += f"box-shadow:0 0 0 2px {escape(it.ring)};"
         bold = f"<b>{escape(it.bold)}</b>&nbsp;" if it.bold else ""
         parts.append(
             '<span role="listitem" style="display:inline-flex;align-items:center;margin-right:14px">'
             f'<span aria-hidden="true" style="display:inline-block;width:16px;height:16px;{shape}'
-            f'background:{escape(it.fill)};border:2px solid {escape(it.outline)};margin-right:6px"></span>'
+            f'background:{escape(it.fill)};border:{it.outline_width}px solid {escape(it.outline)};margin-right:8px"></span>'
             f"{bold}{escape(it.text)}</span>"
         )
     head = f"<b>{escape(title)}</b><br/>" if title else ""
@@ -305,6 +315,8 @@ def segment_legend_items() -> list[LegendItem]:
             s.outline,
             s.meaning.split(":", 1)[-1].strip() if s.segment in (1, 4, 5) else "",
             bold=s.label,
+            ring=s.ring,
+            outline_width=max(2, s.outline_width),
         )
         for s in SEGMENTS.values()
     ]
