@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from league_atlas.render import mapview
+from league_atlas.render import live_payload, mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
+from league_atlas_ui.live_map import live_map
 from pages import _shared
 from pages._export_panel import export_panel
 
@@ -98,13 +97,22 @@ if c.focus.code:
 points = mapview.trust_points(view, n_trusts=len(view))
 
 
-def _on_select() -> None:
-    event = st.session_state.get("map")
-    code = mapview.selected_trust(
-        getattr(event, "selection", None) or (event or {}).get("selection"), points
-    )
+def _on_live_select() -> None:
+    code = (st.session_state.get("live_map") or {}).get("select")
     if code:
         st.session_state["trust"] = code
+
+
+def _on_live_weights() -> None:
+    """Slider released in the live map: the sidebar sliders (bound to the URL) take its weights,
+    so the URL, the tables, the other pages and the exports follow."""
+    sent = (st.session_state.get("live_map") or {}).get("weights") or {}
+    for domain, w in (sent.get("domains") or {}).items():
+        key = _shared.domain_key(domain)
+        if domain in prep.domains:
+            st.session_state[key] = min(
+                max(float(w), ui.DOMAIN_WEIGHT.min_value), ui.DOMAIN_WEIGHT.max_value
+            )
 
 
 st.markdown(_shared.legend_html(), unsafe_allow_html=True)
@@ -112,18 +120,32 @@ deck = mapview.build_deck(
     points,
     polygons,
     mapview.view_for_bounds(bounds),
-    basemap=os.environ.get("LEAGUE_ATLAS_BASEMAP", "1") != "0",
     labels=labels,
     selected=c.trust,
     focus_outline=focus_outline,
 )
-st.pydeck_chart(
-    deck,
-    on_select=_on_select,
-    selection_mode="single-object",
-    key="map",
-    height=620 if c.present else 540,
-    alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
+frame = bounds or tuple(_shared.boundary(version, "nhs_region").total_bounds)
+live_map(
+    live_payload.live_map_payload(
+        prep,
+        view,
+        deck,
+        weights=c.weights,
+        segment_method=c.segment_method,
+        financial_override=c.financial_override,
+        code_col=code_col,
+        measure=measure,
+        area_stat=stat,
+        focus_codes=list(shown["trust_code"]),
+        bounds=frame,
+        labels=live_payload.area_labels(gdf),
+        selected=c.trust,
+        where=where,
+    ),
+    key="live_map",
+    on_weights=_on_live_weights,
+    on_select=_on_live_select,
+    height=680 if c.present else 600,
 )
 if stat is not None:
     st.caption(

@@ -95,7 +95,7 @@ def area_labels(gdf) -> list[dict]:
     if gdf is None or len(gdf) == 0:
         return []
     inside = gdf.geometry.representative_point()
-    area = gdf.geometry.area
+    area = gdf.geometry.to_crs(3857).area if gdf.crs is not None else gdf.geometry.area
     rows = [
         {"code": str(c), "name": str(n), "lon": round(p.x, 4), "lat": round(p.y, 4), "size": a}
         for c, n, p, a in zip(gdf["code"], gdf["name"], inside, area, strict=True)
@@ -127,6 +127,7 @@ def area_label_layer(labels: list[dict]) -> pdk.Layer:
         collision_enabled=True,
         get_collision_priority="priority",
         collision_test_props={"sizeScale": 1.25},
+        extensions=[{"@@type": "CollisionFilterExtension"}],
     )
 
 

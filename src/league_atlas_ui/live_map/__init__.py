@@ -45,7 +45,9 @@ def _register() -> Callable[..., Any]:
             components=[ComponentConfig(name=COMPONENT, asset_dir=ASSET_DIR)],
         )
         manager.register_from_manifest(manifest, PACKAGE_DIR)
-    return st.components.v2.component(NAME, html=HTML, js="live-map.js", css="live-map.css")
+    return st.components.v2.component(
+        NAME, html=HTML, js="live-map.js", css="live-map.css", isolate_styles=False
+    )
 
 
 def live_map(
