@@ -111,3 +111,17 @@ def project(lat: float, lon: float, view: dict, width: float, height: float) -> 
     cx, cy = xy(view["latitude"], view["longitude"])
     x, y = xy(lat, lon)
     return width / 2 + (x - cx), height / 2 + (y - cy)
+
+
+LIVE_MAP = '[data-testid="live-map"]'
+
+
+def wait_for_live_map(page, timeout: float = 60_000):
+    """The live map component once deck.gl has drawn and the view is framed (data-view set)."""
+    page.wait_for_selector(f"{LIVE_MAP} canvas", timeout=timeout)
+    page.wait_for_function(
+        f"() => {{ const r = document.querySelector('{LIVE_MAP}'); return r && r.dataset.view; }}",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(500)
+    return page.locator(LIVE_MAP).first

@@ -60,12 +60,12 @@ class LiveMap {
       <div class="la-live-map" role="img"></div>
       <div class="la-live-side">
         <div class="la-live-weights" role="group" aria-labelledby="la-live-wtitle">
-          <h3 id="la-live-wtitle" class="la-live-h">Domain weights</h3>
+          <h2 id="la-live-wtitle" class="la-live-h">Domain weights</h2>
           <p class="la-live-note">Drag or use the arrow keys: the map and ranking follow at once.</p>
           <div class="la-live-sliders"></div>
           <button type="button" class="la-live-reset">Official weights</button>
         </div>
-        <h3 class="la-live-h" id="la-live-ltitle">Ranking</h3>
+        <h2 class="la-live-h" id="la-live-ltitle">Ranking</h2>
         <ol class="la-live-list" aria-labelledby="la-live-ltitle"></ol>
         <p class="la-live-status" role="status" aria-live="polite"></p>
       </div>`;
