@@ -7,7 +7,7 @@ import streamlit as st
 from league_atlas.render import live_payload, mapview
 from league_atlas.views import explorer, narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui.live_map import live_map
+from league_atlas_ui.live_map import live_map, released_weights
 from pages import _shared
 from pages._export_panel import export_panel
 
@@ -106,13 +106,14 @@ def _on_live_select() -> None:
 def _on_live_weights() -> None:
     """Slider released in the live map: the sidebar sliders (bound to the URL) take its weights,
     so the URL, the tables, the other pages and the exports follow."""
-    sent = (st.session_state.get("live_map") or {}).get("weights") or {}
-    for domain, w in (sent.get("domains") or {}).items():
-        key = _shared.domain_key(domain)
-        if domain in prep.domains:
-            st.session_state[key] = min(
-                max(float(w), ui.DOMAIN_WEIGHT.min_value), ui.DOMAIN_WEIGHT.max_value
-            )
+    sent = released_weights(
+        st.session_state.get("live_map"),
+        prep.domains,
+        ui.DOMAIN_WEIGHT.min_value,
+        ui.DOMAIN_WEIGHT.max_value,
+    )
+    for domain, w in sent.items():
+        st.session_state[_shared.domain_key(domain)] = w
 
 
 st.markdown(_shared.legend_html(), unsafe_allow_html=True)

@@ -50,6 +50,22 @@ def _register() -> Callable[..., Any]:
     )
 
 
+def released_weights(
+    state: Any, domains: tuple[str, ...] | list[str], lo: float, hi: float
+) -> dict[str, float]:
+    """Domain -> weight from the state the browser returned on release ({"weights": {"domains":
+    {...}}}), clipped to the slider range; names not in this release and non-numbers are dropped
+    (the state comes from the browser, so it is checked like any input)."""
+    sent = (state or {}).get("weights") or {}
+    raw = sent.get("domains") if isinstance(sent, dict) else None
+    out: dict[str, float] = {}
+    for name, w in (raw or {}).items() if isinstance(raw, dict) else ():
+        number = isinstance(w, (int, float)) and not isinstance(w, bool) and w == w  # not NaN
+        if name in domains and number:
+            out[name] = min(max(float(w), lo), hi)
+    return out
+
+
 def live_map(
     payload: dict,
     *,
