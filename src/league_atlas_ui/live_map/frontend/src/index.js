@@ -353,18 +353,39 @@ class LiveMap {
     });
   }
 
-  draw() {
+  /**
+   * Two stacked decks: the areas (boundaries, focus outline, area names) on a base canvas that is
+   * redrawn only when they change (view, choropleth), the trusts on a transparent canvas above it.
+   * A weight step then redraws only the trusts: in software WebGL, filling the area polygons is
+   * most of a frame.
+   */
+  draw(weightsMoved = false) {
     if (!this.specs) return;
+    const ids = this.data.layerIds;
+    const baseIds = new Set([ids.boundaries, ids.focus, ids.areaLabels]);
+    const all = this.layers();
+    const base = all.filter((l) => baseIds.has(l.id));
+    const top = all.filter((l) => !baseIds.has(l.id));
+    const viewState = this.viewState || { ...this.data.deck.initialViewState };
     if (!this.deck) {
+      this.viewState = viewState;
+      this.base = new Deck({
+        parent: this.mapEl,
+        views: new MapView({ repeat: false }),
+        controller: false,
+        viewState,
+        layers: base,
+      });
       this.deck = new Deck({
         parent: this.mapEl,
         views: new MapView({ repeat: false }),
         controller: true,
-        initialViewState: this.view || this.data.deck.initialViewState,
-        layers: this.layers(),
+        viewState,
+        layers: top,
+        onViewStateChange: ({ viewState: v }) => this.setView(v),
         getTooltip: (info) => this.tooltip(info),
         onClick: (info) => {
-          if (info.object && info.layer && info.layer.id === this.data.layerIds.trusts) {
+          if (info.object && info.layer && info.layer.id === ids.trusts) {
             this.select(info.object.trust_code);
           }
         },
@@ -375,14 +396,33 @@ class LiveMap {
           this.root.dataset.frame = String(this.frame);
         },
       });
-      this.deck.getCanvas && this.deck.getCanvas()?.setAttribute('aria-hidden', 'true');
-    } else {
-      this.deck.setProps({ layers: this.layers() });
+      for (const d of [this.base, this.deck]) {
+        const c = d.getCanvas && d.getCanvas();
+        if (c) c.setAttribute('aria-hidden', 'true');
+      }
+      const baseCanvas = this.base.getCanvas && this.base.getCanvas();
+      if (baseCanvas) baseCanvas.classList.add('la-live-base');
+      return;
     }
+    if (!weightsMoved || this.areaFill) this.base.setProps({ layers: base });
+    this.deck.setProps({ layers: top });
   }
 
-  tooltip({ object }) {
-    if (!object) return null;
+  setView(v) {
+    this.viewState = v;
+    this.base.setProps({ viewState: v });
+    this.deck.setProps({ viewState: v });
+  }
+
+  /** Tooltip of a trust, else of the area under the pointer (picked on the base deck). */
+  areaTooltip(info) {
+    if (!this.base || info.x < 0) return null;
+    const hit = this.base.pickObject({ x: info.x, y: info.y, layerIds: [this.data.layerIds.boundaries] });
+    return hit && hit.object ? this.tooltip({ object: hit.object }) : null;
+  }
+
+  tooltip({ object, x, y }) {
+    if (!object) return x === undefined ? null : this.areaTooltip({ x, y });
     const src = object.properties || object;
     if (!src.tt_title) return null;
     const { html, style } = this.data.tooltip;
@@ -412,12 +452,13 @@ class LiveMap {
     );
     this.view = { longitude, latitude, zoom, pitch: 0, bearing: 0 };
     this.root.dataset.view = JSON.stringify(this.view);
-    this.deck.setProps({ initialViewState: { ...this.view } });
+    this.setView({ ...this.view });
   }
 
   destroy() {
     this.resize.disconnect();
     if (this.deck) this.deck.finalize();
+    if (this.base) this.base.finalize();
     this.root.remove();
   }
 }
