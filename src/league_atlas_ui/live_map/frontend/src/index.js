@@ -340,6 +340,9 @@ class LiveMap {
         p.updateTriggers = { getFillColor: v, getLineColor: v, getLineWidth: v, getRadius: v };
       } else if (p.id === ids.labels) {
         p.getText = (d) => this.segStyle(this.index.get(d.trust_code)).label;
+        // Labels that would overlap are dropped (the point keeps its colour and outline; the
+        // ranked list and the table carry every segment as text): S5, then S4 first.
+        p.data = this.labelsThatFit(props.data);
         p.updateTriggers = { getText: v };
       } else if (p.id === ids.boundaries && this.areaFill) {
         const base = props.getFillColor;
@@ -362,10 +365,9 @@ class LiveMap {
   draw(weightsMoved = false) {
     if (!this.specs) return;
     const ids = this.data.layerIds;
-    const baseIds = new Set([ids.boundaries, ids.focus, ids.areaLabels]);
     const all = this.layers();
-    const base = all.filter((l) => baseIds.has(l.id));
-    const top = all.filter((l) => !baseIds.has(l.id));
+    const base = all.filter((l) => this.isBase(l.id));
+    const top = all.filter((l) => !this.isBase(l.id));
     const viewState = this.viewState || { ...this.data.deck.initialViewState };
     if (!this.deck) {
       this.viewState = viewState;
@@ -408,8 +410,39 @@ class LiveMap {
     this.deck.setProps({ layers: top });
   }
 
+  isBase(id) {
+    const ids = this.data.layerIds;
+    return id === ids.boundaries || id === ids.focus || id === ids.areaLabels;
+  }
+
+  /** Greedy label placement: in priority order, keep a label only if its box is free. */
+  labelsThatFit(points) {
+    const { width, height } = this.mapEl.getBoundingClientRect();
+    if (!this.viewState || width < 10) return points;
+    const vp = new WebMercatorViewport({ ...this.viewState, width, height });
+    const prio = (d) => {
+      const seg = shownSegment(this.result, this.index.get(d.trust_code));
+      return Number.isNaN(seg) ? 0 : seg;
+    };
+    const boxes = [];
+    const kept = [];
+    for (const d of [...points].sort((a, b) => prio(b) - prio(a))) {
+      const [x, y] = vp.project([d.lon, d.lat]);
+      const box = [x - 13, y - 25, x + 13, y - 7]; // the label sits 16 px above its point
+      if (boxes.some((o) => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3])) continue;
+      boxes.push(box);
+      kept.push(d);
+    }
+    return kept;
+  }
+
   setView(v) {
     this.viewState = v;
+    if (this.deck && this.specs.some((sp) => sp.props.id === this.data.layerIds.labels)) {
+      this.deck.setProps({ viewState: v, layers: this.layers().filter((l) => !this.isBase(l.id)) });
+      this.base.setProps({ viewState: v });
+      return;
+    }
     this.base.setProps({ viewState: v });
     this.deck.setProps({ viewState: v });
   }
