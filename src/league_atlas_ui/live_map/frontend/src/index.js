@@ -371,15 +371,18 @@ class LiveMap {
     const viewState = this.viewState || { ...this.data.deck.initialViewState };
     if (!this.deck) {
       this.viewState = viewState;
-      this.base = new Deck({
-        parent: this.mapEl,
-        views: new MapView({ repeat: false }),
-        controller: false,
-        viewState,
-        layers: base,
-      });
+      // Our own canvases, in a fixed order: the trusts' canvas above the areas' one.
+      const baseCanvas = document.createElement('canvas');
+      baseCanvas.className = 'la-live-base';
+      const topCanvas = document.createElement('canvas');
+      topCanvas.className = 'la-live-top';
+      for (const c of [baseCanvas, topCanvas]) {
+        c.setAttribute('aria-hidden', 'true');
+        this.mapEl.appendChild(c);
+      }
+      // The trusts' deck first, so its tooltip is the page's first .deck-tooltip.
       this.deck = new Deck({
-        parent: this.mapEl,
+        canvas: topCanvas,
         views: new MapView({ repeat: false }),
         controller: true,
         viewState,
@@ -398,12 +401,13 @@ class LiveMap {
           this.root.dataset.frame = String(this.frame);
         },
       });
-      for (const d of [this.base, this.deck]) {
-        const c = d.getCanvas && d.getCanvas();
-        if (c) c.setAttribute('aria-hidden', 'true');
-      }
-      const baseCanvas = this.base.getCanvas && this.base.getCanvas();
-      if (baseCanvas) baseCanvas.classList.add('la-live-base');
+      this.base = new Deck({
+        canvas: baseCanvas,
+        views: new MapView({ repeat: false }),
+        controller: false,
+        viewState,
+        layers: base,
+      });
       return;
     }
     if (!weightsMoved || this.areaFill) this.base.setProps({ layers: base });
@@ -438,6 +442,7 @@ class LiveMap {
 
   setView(v) {
     this.viewState = v;
+    if (!this.base) return;
     if (this.deck && this.specs.some((sp) => sp.props.id === this.data.layerIds.labels)) {
       this.deck.setProps({ viewState: v, layers: this.layers().filter((l) => !this.isBase(l.id)) });
       this.base.setProps({ viewState: v });
