@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 DATA_DIR ?= $(or $(LEAGUE_ATLAS_DATA_DIR),data)
 PORT ?= 8501
 
-.PHONY: help install lock data run test test-fast test-unit test-app test-integration test-browser lint format bench load chromium axe clean
+.PHONY: help install lock data run test test-fast test-unit test-app test-integration test-browser lint format bench load chromium axe clean frontend frontend-check
 
 help:
 	@echo "make run    - install into .venv, prepare the data if missing or stale, start the app"
@@ -47,6 +47,17 @@ axe: tests/browser/node_modules/axe-core/axe.min.js
 tests/browser/node_modules/axe-core/axe.min.js:
 	cd tests/browser && npm install --silent --no-audit --no-fund axe-core@4 >/dev/null
 
+# The live map's browser assets (src/league_atlas_ui/live_map/frontend): deck.gl and esbuild from
+# the npm lock file. The built files are committed, so `make run` needs no Node; `make frontend`
+# rebuilds them and `make frontend-check` (part of `make test`) proves they match their sources.
+FRONTEND := src/league_atlas_ui/live_map/frontend
+frontend:
+	cd $(FRONTEND) && npm ci --silent --no-audit --no-fund && node build.mjs
+
+frontend-check:
+	cd $(FRONTEND) && npm ci --silent --no-audit --no-fund && rm -rf .check && node build.mjs --out .check \
+	  && diff -r dist .check && rm -rf .check && node --test test/*.test.js >/dev/null
+
 data: install
 	$(PYTHON) -m league_atlas build --if-stale --data-dir $(DATA_DIR)
 
@@ -80,7 +91,7 @@ test-integration: install
 test-browser: install chromium axe
 	$(BIN)/pytest -q tests/browser
 
-test: install chromium axe lint
+test: install chromium axe lint frontend-check
 	$(BIN)/pytest -q tests/unit tests/app tests/integration tests/browser
 
 bench: install chromium

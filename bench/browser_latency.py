@@ -73,6 +73,7 @@ INIT_SCRIPT = """
 # total = t1 - t0, and the first websocket message and the script-finished message after t0.
 WAIT_UPDATED = """
 async ([param, value, timeoutMs, needMap]) => {
+  const MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas, [data-testid="live-map"] canvas';
   const b = window.__bench;
   const frame = () => new Promise(r => requestAnimationFrame(() => r(performance.now())));
   const deadline = performance.now() + timeoutMs;
@@ -84,7 +85,7 @@ async ([param, value, timeoutMs, needMap]) => {
     if (document.querySelector('[data-stale="true"]')) return false;
     const s = document.querySelector('[data-testid="stStatusWidget"]');
     if (s && s.innerText.includes('Running')) return false;
-    const map = !needMap || document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+    const map = !needMap || document.querySelector(MAP_CANVAS);
     const table = document.querySelector('[data-testid="stDataFrame"]');
     return !!(map && table);
   };
@@ -122,6 +123,8 @@ async ([timeoutMs]) => {
 """
 
 SLIDER = '[data-testid="stSidebar"] input[type="range"][aria-label="{label}"]'
+# The map: the live map component (map page) or a st.pydeck_chart (other pages).
+MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas, [data-testid="live-map"] canvas'
 
 
 def classify_frame(payload: bytes | str) -> tuple[str, int]:
@@ -163,7 +166,7 @@ class FrameLog:
 
 def wait_loaded(page, timeout_ms: float = 120_000) -> None:
     """The first render is complete: map canvas and table present, nothing stale or running."""
-    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=timeout_ms)
+    page.wait_for_selector(MAP_CANVAS, timeout=timeout_ms)
     page.wait_for_function(
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
                    return !(s && s.innerText.includes('Running'))
@@ -315,9 +318,7 @@ def cold_start(data_dir, workdir, browser, *, name: str) -> dict:
         with MemorySampler(server.pid) as mem:
             page = new_page(browser)
             page.goto(server.url + "/")
-            page.wait_for_selector(
-                '[data-testid="stDeckGlJsonChart"] canvas', state="visible", timeout=120_000
-            )
+            page.wait_for_selector(MAP_CANVAS, state="visible", timeout=120_000)
             canvas = time.perf_counter() - t0
             wait_loaded(page)
             complete = time.perf_counter() - t0

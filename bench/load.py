@@ -139,7 +139,10 @@ async def browser_session(name: str, browser, url: str, labels: list[str], end: 
     try:
         t0 = time.perf_counter()
         await page.goto(url + "/", wait_until="commit", timeout=120_000)
-        await page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=120_000)
+        await page.wait_for_selector(
+            '[data-testid="stDeckGlJsonChart"] canvas, [data-testid="live-map"] canvas',
+            timeout=120_000,
+        )
         tally.action(name, "open", (time.perf_counter() - t0) * 1e3)
         while time.time() < end:
             if rng.random() < 0.25:

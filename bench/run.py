@@ -220,6 +220,20 @@ def stage_browser(data: Path, work: Path, moves: int, cold_runs: int) -> tuple[l
     return rows, detail
 
 
+def stage_live(data: Path, work: Path, moves: int) -> tuple[list[dict], dict]:
+    """The live map: slider step -> repaint in the browser, and what reaches the server."""
+    from playwright.sync_api import sync_playwright
+
+    from bench import live_latency
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=_chromium_args())
+        try:
+            return live_latency.measure(data, work, browser, moves=moves)
+        finally:
+            browser.close()
+
+
 def stage_profile(data: Path, work: Path) -> dict:
     from bench import profile_rerun
 
@@ -326,6 +340,9 @@ METHODS = {
     "the status widget is not running and the map canvas and table are present, plus one frame",
     "bytes": "websocket frames captured in Chromium (page.on('websocket') -> framereceived) and "
     "by the websocket client, decoded as Streamlit ForwardMsg; 'map' = the deck.gl element",
+    "live": "bench.live_latency (docstring): keydown / pointer move on a live-map slider -> the "
+    "component's data-frame changed (deck.gl drew) + one animation frame, in Chromium with software "
+    "WebGL; websocket messages the page sends, timestamped in the page",
     "cold_start": "server process start -> map canvas visible in Chromium (new server each run)",
     "build": "wall time of `python -m league_atlas build --data-dir <fresh tmp> --mirror ../shared/data`",
     "limits": "`/usr/bin/time -v python -m league_atlas add-release` of a made-up 1,000,000-row "
@@ -397,6 +414,10 @@ def main(argv: list[str] | None = None) -> int:
             if res:
                 rows += res[0]
                 details["browser"] = res[1]
+            res = stage("live map", stage_live, data, work, 10 if quick else 40)
+            if res:
+                rows += res[0]
+                details["live_map"] = res[1]
         if not args.no_diagnosis:
             details["profile"] = stage("profile", stage_profile, data, work)
             details["whatif"] = stage("what-if", stage_whatif, data, work, 10 if quick else 30)

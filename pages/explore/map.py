@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from league_atlas.render import mapview
+from league_atlas.render import live_payload, mapview
 from league_atlas.views import explorer, exports, likely_ranges, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import session_areas, shared
 from league_atlas_ui.export_panel import export_panel
+from league_atlas_ui.live_map import live_map, released_weights
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
@@ -91,13 +92,23 @@ points = mapview.trust_points(view, n_trusts=len(view))
 MAP_HEIGHT = 560 if c.present else 520
 
 
-def _on_select() -> None:
-    event = st.session_state.get("map")
-    code = mapview.selected_trust(
-        getattr(event, "selection", None) or (event or {}).get("selection"), points
-    )
+def _on_live_select() -> None:
+    code = (st.session_state.get("live_map") or {}).get("select")
     if code:
         st.session_state["trust"] = code
+
+
+def _on_live_weights() -> None:
+    """Slider released in the live map: the sidebar sliders (bound to the URL) take its weights,
+    so the URL, the tables, the other pages and the exports follow."""
+    sent = released_weights(
+        st.session_state.get("live_map"),
+        prep.domains,
+        ui.DOMAIN_WEIGHT.min_value,
+        ui.DOMAIN_WEIGHT.max_value,
+    )
+    for domain, w in sent.items():
+        st.session_state[shared.domain_key(domain)] = w
 
 
 deck = mapview.build_deck(
@@ -112,14 +123,29 @@ deck = mapview.build_deck(
     selected=c.trust,
     focus_outline=focus_outline,
 )
+frame = bounds or mapview.ENGLAND_BOUNDS
 with map_col:
-    st.pydeck_chart(
-        deck,
-        on_select=_on_select,
-        selection_mode="single-object",
-        key="map",
+    live_map(
+        live_payload.live_map_payload(
+            prep,
+            view,
+            deck,
+            weights=c.weights,
+            segment_method=c.segment_method,
+            financial_override=c.financial_override,
+            code_col=code_col,
+            measure=measure,
+            area_stat=stat,
+            focus_codes=list(shown["trust_code"]),
+            bounds=frame,
+            labels=live_payload.area_labels(gdf),
+            selected=c.trust,
+            where=where,
+        ),
+        key="live_map",
+        on_weights=_on_live_weights,
+        on_select=_on_live_select,
         height=MAP_HEIGHT,
-        alt=f"Map of {len(points)} trusts coloured by segment; the same data is in the table below.",
     )
 with side:
     st.markdown(

@@ -6,6 +6,7 @@ Screenshots of each page go to test-artifacts/ (look at them).
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from league_atlas.render import mapview
 from league_atlas.store import reader
-from support.browser import project, wait_for_app, wait_for_map
+from support.browser import LIVE_MAP, project, wait_for_app, wait_for_live_map
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def _download_table(page) -> pd.DataFrame:
 def test_map_canvas_renders_non_blank(server, page, artifacts_dir):
     page.goto(server + "/")
     wait_for_app(page)
-    chart = wait_for_map(page)
+    chart = wait_for_live_map(page).locator(".la-live-map")
     shot = chart.screenshot()
     (artifacts_dir / "map-page-chart.png").write_bytes(shot)
     page.screenshot(path=str(artifacts_dir / "map-page.png"), full_page=True)
@@ -88,7 +88,7 @@ def test_copied_url_reproduces_the_view(server, browser, page, artifacts_dir):
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(url)
     wait_for_app(other)
-    wait_for_map(other)
+    wait_for_live_map(other)
     other.screenshot(path=str(artifacts_dir / "map-page-from-link.png"), full_page=True)
     assert other.locator("h1").first.inner_text() == title
     assert _slider(other, "Patient safety").get_attribute("aria-valuetext") == "3.00"
@@ -101,16 +101,12 @@ def test_clicking_a_trust_on_the_map_opens_its_details(server, page, real_store_
     acute = trusts[(trusts["trust_type"] == "acute") & trusts["lat"].notna()].reset_index(drop=True)
     page.goto(server + "/")
     wait_for_app(page)
-    chart = wait_for_map(page)
+    chart = wait_for_live_map(page)
     box = chart.bounding_box()
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
-    # The map page fits England to its map (pages/explore/map.py: 640 x 520 px).
-    england = mapview.view_for_bounds(mapview.ENGLAND_BOUNDS, width_px=640, height_px=520)
+    view = json.loads(chart.get_attribute("data-view"))
+    canvas = page.locator(f"{LIVE_MAP} canvas").first.bounding_box()
     xy = np.array(
-        [
-            project(r.lat, r.lon, england, canvas["width"], canvas["height"])
-            for r in acute.itertuples()
-        ]
+        [project(r.lat, r.lon, view, canvas["width"], canvas["height"]) for r in acute.itertuples()]
     )
     # The most isolated trust on screen, so the click cannot hit a neighbour.
     d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1)) + np.eye(len(xy)) * 1e9

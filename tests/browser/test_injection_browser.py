@@ -10,15 +10,22 @@ hostile trust on the map. Screenshots go to test-artifacts/injection-*.png.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from fixtures.injection import hostile
-from league_atlas.render import mapview
 from league_atlas.store import reader
-from support.browser import project, settle, start_server, wait_for_app, wait_for_map
+from support.browser import (
+    LIVE_MAP,
+    project,
+    settle,
+    start_server,
+    wait_for_app,
+    wait_for_live_map,
+)
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -100,7 +107,7 @@ def test_hostile_names_show_literally_in_headings_and_choosers(hostile_server, p
     url, _ = hostile_server
     page.goto(f"{url}/?trust=RAA")
     wait_for_app(page)
-    wait_for_map(page)
+    wait_for_live_map(page)
     # The selected trust's details heading and the trust chooser show the text as typed.
     literal = page.get_by_text(hostile.NAMES["RAA"], exact=False)
     assert literal.count() > 0, "the hostile name is not shown as text"
@@ -112,14 +119,14 @@ def test_map_tooltips_show_hostile_names_as_text(hostile_server, page, dialogs, 
     trusts = reader.open_store(data_dir).trusts.set_index("trust_code")
     page.goto(url + "/")
     wait_for_app(page)
-    wait_for_map(page)
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    view = json.loads(wait_for_live_map(page).get_attribute("data-view"))
+    canvas = page.locator(f"{LIVE_MAP} canvas").first
     box = canvas.bounding_box()
     hovered = 0
     for code, name in hostile.NAMES.items():
         if code not in trusts.index or trusts.loc[code, ["lat", "lon"]].isna().any():
             continue
-        x, y = project(trusts.loc[code, "lat"], trusts.loc[code, "lon"], mapview.ENGLAND_VIEW,
+        x, y = project(trusts.loc[code, "lat"], trusts.loc[code, "lon"], view,
                        box["width"], box["height"])  # fmt: skip
         if not (5 < x < box["width"] - 5 and 5 < y < box["height"] - 5):
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import wait_for_app, wait_for_map
+from support.browser import settle, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def _open(page, server, name, size, present):
     wait_for_app(page)
     if name in MAPS:
         wait_for_map(page)
-    page.wait_for_timeout(800)
+    settle(page)
 
 
 @pytest.mark.slow

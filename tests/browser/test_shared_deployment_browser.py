@@ -21,7 +21,7 @@ import pytest
 
 from league_atlas.io import sources
 from league_atlas.store import reader
-from support.browser import start_server, wait_for_app
+from support.browser import settle, start_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,7 @@ def _no_toolbar_csv(page) -> None:
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     grid.hover()
-    page.wait_for_timeout(500)
+    settle(page)
     toolbar = page.locator('[data-testid="stElementToolbar"]')
     assert toolbar.count() > 0  # the toolbar is there (search, full screen)...
     assert page.get_by_role("button", name="Download as CSV").count() == 0  # ...without export

@@ -79,6 +79,9 @@ def start_server(
     raise RuntimeError(f"streamlit did not start; see {log}")
 
 
+LIVE_MAP = '[data-testid="live-map"]'
+
+
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
@@ -112,9 +115,13 @@ def settle(page) -> None:
 
 
 def wait_for_map(page, timeout: float = 60_000):
-    """The deck.gl chart once its canvas shows the map and two screenshots in a row agree."""
-    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=timeout)
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    """The deck.gl map (Streamlit's pydeck chart, or our live map on the map page) once its canvas
+    shows the map and two screenshots in a row agree."""
+    maps = f'[data-testid="stDeckGlJsonChart"], {LIVE_MAP}'
+    page.wait_for_selector(
+        f'[data-testid="stDeckGlJsonChart"] canvas, {LIVE_MAP} canvas', timeout=timeout
+    )
+    chart = page.locator(maps).first
     deadline = time.time() + timeout / 1000
     previous = None
     while time.time() < deadline:
@@ -149,3 +156,14 @@ def project(lat: float, lon: float, view: dict, width: float, height: float) -> 
     cx, cy = xy(view["latitude"], view["longitude"])
     x, y = xy(lat, lon)
     return width / 2 + (x - cx), height / 2 + (y - cy)
+
+
+def wait_for_live_map(page, timeout: float = 60_000):
+    """The live map component once deck.gl has drawn and the view is framed (data-view set)."""
+    page.wait_for_selector(f"{LIVE_MAP} canvas", timeout=timeout)
+    page.wait_for_function(
+        f"() => {{ const r = document.querySelector('{LIVE_MAP}'); return r && r.dataset.view; }}",
+        timeout=timeout,
+    )
+    settle(page)
+    return page.locator(LIVE_MAP).first
