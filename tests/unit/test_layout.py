@@ -167,3 +167,12 @@ def test_top_of_pages_holds_only_first_visit_entries():
     for name, text in stubs.items():
         code = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith('"""')]
         assert code == ["from league_atlas_ui.entry import run_app", "run_app()"], name
+
+
+def test_readme_layout_names_every_sub_package():
+    """The README's layout tree matches the code: every sub-package has its line."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    tree = readme[readme.index("## Layout") :].split("```", 2)[1]
+    for package in (PKG, UI_PKG):
+        for sub in sorted(p.parent for p in package.glob("*/__init__.py")):
+            assert f"  {sub.name}/" in tree, f"README layout misses {sub.relative_to(ROOT)}"
