@@ -18,6 +18,7 @@ import hashlib
 import io
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -436,15 +437,14 @@ def _resolve_quarters(
         )
     if "quarter" in df.columns and (df["quarter"].str.strip() != "").any():
         parsed = df["quarter"].map(parse_quarter)
-        if parsed.isna().any():
-            i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-            raise InputError(
-                str(path),
-                f"cannot read quarter {df['quarter'].iloc[i]!r}",
-                line=int(df["_line"].iloc[i]),
-                column="Quarter",
-                expected="a quarter like 'Q3 2025/26'",
-            )
+        _refuse_first(
+            path,
+            df,
+            parsed.isna(),
+            lambda i: f"cannot read quarter {df['quarter'].iloc[i]!r}",
+            column="Quarter",
+            expected="a quarter like 'Q3 2025/26'",
+        )
         if wanted and set(parsed) != {wanted}:
             raise InputError(
                 str(path),
@@ -510,17 +510,35 @@ def _drop_totals(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return df.loc[~looks_total].reset_index(drop=True), [note]
 
 
+def _refuse_first(
+    path: Path,
+    df: pd.DataFrame,
+    bad,
+    say: Callable[[int], str],
+    *,
+    column: str,
+    expected: str | None = None,
+) -> None:
+    """Refuse the file at the first row where `bad` holds, naming its line, the column, what is
+    wrong there (`say(row)`) and what was expected: every row check reports the same way."""
+    rows = np.flatnonzero(np.asarray(bad, dtype=bool))
+    if len(rows):
+        i = int(rows[0])
+        raise InputError(
+            str(path), say(i), line=int(df["_line"].iloc[i]), column=column, expected=expected
+        )
+
+
 def _check_codes(path: Path, df: pd.DataFrame) -> None:
     bad = ~df["trust_code"].str.fullmatch(TRUST_CODE_RE)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            str(path),
-            f"invalid trust code {df['trust_code'].iloc[i]!r}",
-            line=int(df["_line"].iloc[i]),
-            column="Trust_code",
-            expected="an ODS code of 3-6 letters and digits",
-        )
+    _refuse_first(
+        path,
+        df,
+        bad,
+        lambda i: f"invalid trust code {df['trust_code'].iloc[i]!r}",
+        column="Trust_code",
+        expected="an ODS code of 3-6 letters and digits",
+    )
 
 
 def _check_value_ranges(path: Path, df: pd.DataFrame) -> None:
@@ -544,14 +562,13 @@ def _check_value_ranges(path: Path, df: pd.DataFrame) -> None:
             )
     rank = df["rank"].to_numpy()
     bad = ~np.isnan(rank) & ((rank < 1) | (np.abs(rank - np.round(rank)) > 1e-9))
-    if bad.any():
-        j = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            str(path),
-            f"rank {_num(rank[j])} is not a positive whole number",
-            line=int(df["_line"].iloc[j]),
-            column="Rank",
-        )
+    _refuse_first(
+        path,
+        df,
+        bad,
+        lambda j: f"rank {_num(rank[j])} is not a positive whole number",
+        column="Rank",
+    )
 
 
 def _num(x: object) -> str:
@@ -689,15 +706,14 @@ def _read_metrics(path, header, body, sha, quarter, trust_type) -> Release:
     df["trust_code"] = df["trust_code"].str.strip().str.upper()
     df["metric_id"] = df["metric_id"].str.strip().str.upper()
     empty_id = df["metric_id"] == ""
-    if empty_id.any():
-        i = int(np.flatnonzero(empty_id.to_numpy())[0])
-        raise InputError(
-            str(path),
-            "empty metric id",
-            line=int(df["_line"].iloc[i]),
-            column="Metric_ID",
-            expected="an id like OF0003",
-        )
+    _refuse_first(
+        path,
+        df,
+        empty_id,
+        lambda i: "empty metric id",
+        column="Metric_ID",
+        expected="an id like OF0003",
+    )
     _check_codes(path, df)
     df["value"] = _numbers(path, df, "value", "Value", required=True)
     for c, lab in (
@@ -740,15 +756,14 @@ def _parse_range(path, df: pd.DataFrame, col: str, label: str) -> tuple[pd.Serie
         return pd.Series(np.nan, index=df.index), pd.Series(np.nan, index=df.index)
     parts = df[col].str.extract(r"^\s*(-?[\d.]+)\s*(?:to|-|–)\s*(-?[\d.]+)\s*$")
     bad = (df[col].str.strip() != "") & parts[0].isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            str(path),
-            f"cannot read range {df[col].iloc[i]!r}",
-            line=int(df["_line"].iloc[i]),
-            column=label,
-            expected="'low to high', e.g. '1 to 11'",
-        )
+    _refuse_first(
+        path,
+        df,
+        bad,
+        lambda i: f"cannot read range {df[col].iloc[i]!r}",
+        column=label,
+        expected="'low to high', e.g. '1 to 11'",
+    )
     return pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
 
 
@@ -775,15 +790,14 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
             {"yes": True, "no": False, "1": True, "0": False, "y": True, "n": False, "": pd.NA}
         )
         bad = df["in_financial_deficit"].isna() & (yn != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                str(path),
-                f"cannot read {yn.iloc[i]!r}",
-                line=int(df["_line"].iloc[i]),
-                column="Trust_in_financial_deficit",
-                expected="Yes or No",
-            )
+        _refuse_first(
+            path,
+            df,
+            bad,
+            lambda i: f"cannot read {yn.iloc[i]!r}",
+            column="Trust_in_financial_deficit",
+            expected="Yes or No",
+        )
     else:
         df["in_financial_deficit"] = pd.NA
     quarter_from = _key_columns(path, df, cols, sha, quarter, trust_type, summary_ids=())
@@ -795,15 +809,14 @@ def _read_league(path, header, body, sha, quarter, trust_type) -> Release:
     for c, lo, hi, what in checks:
         v = df[c].to_numpy()
         bad = (v < lo) | (v > hi)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                str(path),
-                f"value {_num(v[i])} out of range",
-                line=int(df["_line"].iloc[i]),
-                column=c.capitalize(),
-                expected=what,
-            )
+        _refuse_first(
+            path,
+            df,
+            bad,
+            lambda i, v=v: f"value {_num(v[i])} out of range",
+            column=c.capitalize(),
+            expected=what,
+        )
     return _release(
         path, sha, "league", df[LEAGUE_FILE_COLUMNS], quarter_from, notes=tuple(total_notes)
     )
