@@ -495,6 +495,54 @@ def _published_domain_scores(sub: pd.DataFrame, rules: RuleSet, codes: pd.Index)
     return dom_scores
 
 
+def _published_summary(
+    sub: pd.DataFrame, wide: pd.DataFrame, rules: RuleSet, notes: list[str]
+) -> tuple:
+    """The release's own summary values per trust (average, segments, override, rank, support);
+    a missing override flag or unadjusted segment is inferred and the inference noted."""
+    codes = wide.index
+    seg_id = rules.segment_id
+
+    def col(mid: str) -> np.ndarray:
+        return wide[mid].to_numpy(dtype=float) if mid in wide else np.full(len(codes), np.nan)
+
+    avg = col(rules.average_id)
+    seg = col(seg_id)
+    unadj = col(rules.unadjusted_segment_id)
+    flag = col(rules.override_flag_id)
+    if np.isnan(flag).any():
+        inferred = ~np.isnan(unadj) & (unadj < seg)
+        flag = np.where(np.isnan(flag), inferred.astype(float), flag)
+        notes.append(
+            f"{rules.override_flag_id} (financial override) missing for some trusts; inferred from {rules.unadjusted_segment_id} < {seg_id}"
+        )
+    if np.isnan(unadj).any():
+        unadj = np.where(np.isnan(unadj) & (flag == 0), seg, unadj)
+        notes.append(
+            f"{rules.unadjusted_segment_id} (unadjusted segment) missing for some trusts; taken from {seg_id} where not overridden"
+        )
+    rank_rows = sub[sub["metric_id"] == seg_id].set_index("trust_code")
+    pub_rank = (
+        rank_rows["rank"].reindex(codes).to_numpy(dtype=float)
+        if "rank" in rank_rows
+        else np.full(len(codes), np.nan)
+    )
+    final_pub = col(rules.final_segment_id)
+    support = col(rules.support_flag_id)
+    support = np.where(
+        np.isnan(support) & ~np.isnan(final_pub),
+        (final_pub == rules.support_segment).astype(float),
+        support,
+    )
+    has_support = bool((~np.isnan(support)).any())
+    if not has_support:
+        notes.append(
+            f"no {rules.support_flag_id}/{rules.final_segment_id} rows: segment 5 (Recovery Support Programme) unknown"
+        )
+
+    return avg, seg, unadj, flag, pub_rank, final_pub, support, has_support
+
+
 def prepare(
     metrics: pd.DataFrame,
     trust_type: str,
@@ -537,42 +585,9 @@ def prepare(
     domains = tuple(dict.fromkeys(item_domains))
 
     # ---- published summary values
-    def col(mid: str) -> np.ndarray:
-        return wide[mid].to_numpy(dtype=float) if mid in wide else np.full(len(codes), np.nan)
-
-    avg = col(avg_id)
-    seg = col(seg_id)
-    unadj = col(rules.unadjusted_segment_id)
-    flag = col(rules.override_flag_id)
-    if np.isnan(flag).any():
-        inferred = ~np.isnan(unadj) & (unadj < seg)
-        flag = np.where(np.isnan(flag), inferred.astype(float), flag)
-        notes.append(
-            f"{rules.override_flag_id} (financial override) missing for some trusts; inferred from {rules.unadjusted_segment_id} < {seg_id}"
-        )
-    if np.isnan(unadj).any():
-        unadj = np.where(np.isnan(unadj) & (flag == 0), seg, unadj)
-        notes.append(
-            f"{rules.unadjusted_segment_id} (unadjusted segment) missing for some trusts; taken from {seg_id} where not overridden"
-        )
-    rank_rows = sub[sub["metric_id"] == seg_id].set_index("trust_code")
-    pub_rank = (
-        rank_rows["rank"].reindex(codes).to_numpy(dtype=float)
-        if "rank" in rank_rows
-        else np.full(len(codes), np.nan)
+    avg, seg, unadj, flag, pub_rank, final_pub, support, has_support = _published_summary(
+        sub, wide, rules, notes
     )
-    final_pub = col(rules.final_segment_id)
-    support = col(rules.support_flag_id)
-    support = np.where(
-        np.isnan(support) & ~np.isnan(final_pub),
-        (final_pub == rules.support_segment).astype(float),
-        support,
-    )
-    has_support = bool((~np.isnan(support)).any())
-    if not has_support:
-        notes.append(
-            f"no {rules.support_flag_id}/{rules.final_segment_id} rows: segment 5 (Recovery Support Programme) unknown"
-        )
 
     # ---- cut-points
     if rules.cut_points is None:
