@@ -10,7 +10,7 @@ import streamlit as st
 from league_atlas.analysis import adjustment, disparities
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
-from league_atlas.render import mapview
+from league_atlas.render import legends, mapview
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
 from league_atlas_ui import charts, session_areas, shared
@@ -112,16 +112,16 @@ key = shared.controls_area(c).selectbox(
     "Colour trusts by", options, format_func=label_of.get, key="amap", bind="query-params"
 )
 label, unit, direction = adjustment.value_label(key)
-legend = adjustment.ramp_legend(joined[key], key)
+legend = legends.ramp_legend(joined[key], key)
 st.markdown(
-    disparities.legend_html(
+    legends.legend_html(
         f"{label} ({unit})",
         legend,
         f"Darker = less attractive ({direction}), as darker means worse on every map.",
     ),
     unsafe_allow_html=True,
 )
-points = adjustment.value_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
+points = legends.proxy_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
 bounds = None
 if c.focus.code and c.focus.layer in session_areas.all_layers(store):
     fg = session_areas.boundary(version, c.focus.layer)

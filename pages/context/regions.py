@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from league_atlas.analysis import disparities
-from league_atlas.render import mapview
+from league_atlas.render import legends, mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
@@ -117,7 +117,7 @@ head.caption(
 
 # ------------------------------------------------------------------ map
 layer = layer_specs[geography].id
-stat = disparities.area_stat(table, measure)
+stat = legends.area_stat(table, measure)
 if layer in session_areas.all_layers(store):
     gdf = session_areas.boundary(version, layer)
     counts = table[table["area_code"] != ""].set_index("area_code")["trusts"]
@@ -145,9 +145,9 @@ points = (
     )
 )
 st.markdown(
-    disparities.legend_html(
+    legends.legend_html(
         stat.label,
-        disparities.area_legend(stat),
+        legends.area_legend(stat),
         "White dots: trusts (hover for segment, score and rank).",
     ),
     unsafe_allow_html=True,

@@ -1,4 +1,4 @@
-"""Run app.py from a first-visit entry stub in `pages/` (see pages/league.py and its siblings).
+"""Run app.py from a first-visit entry stub in `pages/` (see pages/explore/league.py and its siblings).
 
 Streamlit treats a project with a `pages/` folder as a v1 multipage app until app.py has called
 st.navigation once in the server process. Until then a visit straight to a page URL (a shared

@@ -339,33 +339,9 @@ def _load_scenario(keys_by_name: dict[str, str]) -> None:
         )
 
 
-def sidebar(st_: reader.Store, page: str = "") -> Controls:
-    """All shared controls, each bound to the URL so a copied link restores the exact view."""
-    version = store_version()
-    incoming = {k: st.query_params.get(k) for k in st.query_params}
-    restore_after_page_switch(incoming, page)
-    types = st_.trust_types()
-    type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
-    valid: dict[str, object] = {"type": set(type_label.values())}
-    sb = st.sidebar
-    sb.markdown(f"**{ui.APP_TITLE}**")
-    trust_type = sb.selectbox(
-        "Trust type", types, key="type", bind="query-params", format_func=type_label.get
-    )
-    missing = [ui.TRUST_TYPE_LABELS[t].lower() for t in TRUST_TYPES if t not in types]
-    if missing:
-        sb.caption(
-            f"No {' or '.join(missing)} in the store yet: add their NOF releases on the "
-            "'Add a release' page or with `python -m league_atlas add-release FILE`."
-        )
-    quarters = st_.quarters(trust_type)[::-1]
-    valid["q"] = set(quarters)
-    quarter = sb.selectbox(
-        "Quarter (release)", quarters, key="q", bind="query-params", help="Newest first"
-    )
-    prep = prepared(version, trust_type, quarter)
-
-    # Focus levels come from the geography registry: the store's layers and this session's own.
+def _focus_control(sb, st_: reader.Store, trust_type: str, valid: dict) -> explorer.Focus:
+    """The focus picker (level, then area), from the geography registry's layers and this
+    session's own, so a new layer needs no change here."""
     layers = _own_areas.all_layers(st_)
     focus_levels = explorer.focus_levels(layers)
     levels = list(focus_levels)
@@ -388,23 +364,14 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
             )
     layer_of = {s.trust_field: s.id for s in layers.values()}
     focus = explorer.Focus(level, code or "", layer_of.get(level, ""))
+    return focus
 
-    codes = list(prep.trust_codes)
-    names = dict(zip(prep.trusts["trust_code"], prep.trusts["trust_name"], strict=True))
-    trust_label = {c: f"{names.get(c, c)} ({c})" for c in codes}
-    valid["trust"] = lambda v: v in trust_label or v in trust_label.values()
-    # The URL carries the chosen option's label ("Name (CODE)"); a bare ODS code is accepted too.
-    wanted = incoming.get("trust")
-    if wanted in trust_label and st.session_state.get("trust") != wanted:
-        st.session_state["trust"] = wanted
 
-    trust = search_box.trust_search(
-        sb, st_, codes=codes, labels=trust_label, key="sidebar_find", bound=True
-    )
-
-    sb.markdown("**Weights**")
-    dom_keys = {d: domain_key(d) for d in prep.domains}
-    item_keys = {k: item_key(k) for k in prep.item_keys}
+def _weight_sliders(
+    sb, prep, incoming: dict, valid: dict, dom_keys: dict, item_keys: dict
+) -> tuple[dict, dict]:
+    """The reset button, domain sliders and (on request) metric sliders, each bound to the URL;
+    returns the domain and metric weights as set."""
     all_keys = list(dom_keys.values()) + list(item_keys.values())
     sb.button(
         "Reset to official weights", on_click=reset_weights, args=(all_keys,), width="stretch"
@@ -456,6 +423,12 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
     else:
         for key in item_keys.values():
             valid[key] = _float_ok(ui.ITEM_WEIGHT)
+    return domains, metrics
+
+
+def _method_options(sb, valid: dict) -> tuple[bool, str]:
+    """The method options (financial override, segment cut-points), tucked in an expander
+    because most visitors keep the official method."""
     with sb.expander("Method options"):
         override = st.checkbox(
             "Financial override (deficit caps at segment 3)",
@@ -476,6 +449,12 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
             format_func=methods.get,
         )
         valid["segments"] = set(methods.values())
+    return override, seg_method
+
+
+def _usable_weights(sb, prep, domains: dict, metrics: dict) -> Weights:
+    """The chosen weights, or the official ones with a stated reason when they cannot score
+    the trusts (so a bad link never breaks the page)."""
     weights = Weights(
         domains={d: v for d, v in domains.items() if v != 1.0},
         metrics={k: v for k, v in metrics.items() if v != 1.0},
@@ -487,7 +466,11 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
     except LeagueAtlasError as exc:
         sb.error(f"These weights cannot score the trusts ({exc}); using the official weights.")
         weights = Weights()
+    return weights
 
+
+def _scenario_box(sb, weights: Weights, names_to_keys: dict) -> None:
+    """Save the weights as JSON or load a saved scenario, so a weighting can be shared as a file."""
     with sb.expander("Save or load a weight scenario"):
         st.download_button(
             "Download weights (JSON)",
@@ -495,7 +478,6 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
             file_name="league-atlas-weights.json",
             mime="application/json",
         )
-        names_to_keys = {**dom_keys, **item_keys}
         st.file_uploader(
             "Load weights (JSON)",
             type=["json"],
@@ -505,6 +487,57 @@ def sidebar(st_: reader.Store, page: str = "") -> Controls:
         )
         if err := st.session_state.pop("_scenario_error", None):
             st.error(err)
+
+
+def sidebar(st_: reader.Store, page: str = "") -> Controls:
+    """All shared controls, each bound to the URL so a copied link restores the exact view."""
+    version = store_version()
+    incoming = {k: st.query_params.get(k) for k in st.query_params}
+    restore_after_page_switch(incoming, page)
+    types = st_.trust_types()
+    type_label = {t: ui.TRUST_TYPE_LABELS.get(t, t) for t in types}
+    valid: dict[str, object] = {"type": set(type_label.values())}
+    sb = st.sidebar
+    sb.markdown(f"**{ui.APP_TITLE}**")
+    trust_type = sb.selectbox(
+        "Trust type", types, key="type", bind="query-params", format_func=type_label.get
+    )
+    missing = [ui.TRUST_TYPE_LABELS[t].lower() for t in TRUST_TYPES if t not in types]
+    if missing:
+        sb.caption(
+            f"No {' or '.join(missing)} in the store yet: add their NOF releases on the "
+            "'Add a release' page or with `python -m league_atlas add-release FILE`."
+        )
+    quarters = st_.quarters(trust_type)[::-1]
+    valid["q"] = set(quarters)
+    quarter = sb.selectbox(
+        "Quarter (release)", quarters, key="q", bind="query-params", help="Newest first"
+    )
+    prep = prepared(version, trust_type, quarter)
+
+    focus = _focus_control(sb, st_, trust_type, valid)
+
+    codes = list(prep.trust_codes)
+    names = dict(zip(prep.trusts["trust_code"], prep.trusts["trust_name"], strict=True))
+    trust_label = {c: f"{names.get(c, c)} ({c})" for c in codes}
+    valid["trust"] = lambda v: v in trust_label or v in trust_label.values()
+    # The URL carries the chosen option's label ("Name (CODE)"); a bare ODS code is accepted too.
+    wanted = incoming.get("trust")
+    if wanted in trust_label and st.session_state.get("trust") != wanted:
+        st.session_state["trust"] = wanted
+
+    trust = search_box.trust_search(
+        sb, st_, codes=codes, labels=trust_label, key="sidebar_find", bound=True
+    )
+
+    sb.markdown("**Weights**")
+    dom_keys = {d: domain_key(d) for d in prep.domains}
+    item_keys = {k: item_key(k) for k in prep.item_keys}
+    domains, metrics = _weight_sliders(sb, prep, incoming, valid, dom_keys, item_keys)
+    override, seg_method = _method_options(sb, valid)
+    weights = _usable_weights(sb, prep, domains, metrics)
+
+    _scenario_box(sb, weights, {**dom_keys, **item_keys})
 
     # `present=1` (as written in links) and `present=true` (as the toggle writes) both switch it on.
     if incoming.get("present") in ("1", "yes", "on") and not st.session_state.get("present"):

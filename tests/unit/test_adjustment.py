@@ -11,6 +11,7 @@ from scipy import stats
 from league_atlas.analysis import adjustment as A
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.render import legends as L
 from league_atlas.views import presentation as ui
 
 
@@ -209,14 +210,14 @@ def test_value_points_ramp_and_missing_rings():
         }
     )
     joined = pd.DataFrame({"trust_code": ["C", "B", "A"], "median_pay": [900.0, np.nan, 500.0]})
-    out = A.value_points(points, joined, "median_pay")
+    out = L.proxy_points(points, joined, "median_pay")
     # Darker = less attractive: for pay (higher = more attractive) the lowest is darkest.
     assert out["fill"].iloc[0] == ui.rgba(ui.SEQUENTIAL[-1])  # A: lowest pay
     assert out["fill"].iloc[2] == ui.rgba(ui.SEQUENTIAL[0])  # C: highest pay
     assert out["fill"].iloc[1][3] == 0  # B: hollow
     assert out["tt_l3"].iloc[1].endswith("no value")
     assert "900 £ per week" in out["tt_l3"].iloc[2]
-    legend = A.ramp_legend(joined["median_pay"], "median_pay")
+    legend = L.ramp_legend(joined["median_pay"], "median_pay")
     assert legend["colour"].iloc[0] == ui.SEQUENTIAL[-1].upper()  # lowest pay: darkest
     assert legend["text"].iloc[0] == "500 £ per week" and legend["text"].iloc[-1].startswith(
         "no value"
@@ -236,4 +237,4 @@ def test_value_points_carry_no_segment_ring():
         }
     )
     joined = pd.DataFrame({"trust_code": ["A"], "median_pay": [500.0]})
-    assert "ring" not in A.value_points(points, joined, "median_pay")
+    assert "ring" not in L.proxy_points(points, joined, "median_pay")

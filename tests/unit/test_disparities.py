@@ -10,6 +10,7 @@ from scipy import stats
 
 from league_atlas.analysis import disparities as D
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.render import legends as L
 from league_atlas.render import mapview
 
 REGIONS = {
@@ -288,15 +289,15 @@ def test_report_with_distance_context():
 def test_area_stat_and_legend_use_the_map_colours():
     view = make_view([1.0, 2.0, 3.0, 2.0], ["E40000003", "E40000011", "E40000011", None])
     t = D.area_summary(view)
-    stat = D.area_stat(t, "mean_score")
+    stat = L.area_stat(t, "mean_score")
     assert dict(stat.values) == {"E40000003": 1.0, "E40000011": 2.5}
-    legend = D.area_legend(stat, n_stops=3)
+    legend = L.area_legend(stat, n_stops=3)
     assert legend["colour"].iloc[0] == mapview._colour_for(stat, 1.0)
     assert legend["colour"].iloc[2] == mapview._colour_for(stat, 2.5)
     assert legend["text"].iloc[-1] == "no trusts"
-    div = D.area_stat(t, "mean_rank_change")
+    div = L.area_stat(t, "mean_rank_change")
     assert div.diverging
     with pytest.raises(LeagueAtlasError, match="unknown area measure"):
-        D.area_stat(t, "nope")
-    html = D.legend_html("Mean <score>", legend)
+        L.area_stat(t, "nope")
+    html = L.legend_html("Mean <score>", legend)
     assert "Mean &lt;score&gt;" in html and "no trusts" in html

@@ -14,8 +14,8 @@ result *beside* the official rank, never instead of it:
   expected given context); the "rank given context" orders trusts by residual, 1 = furthest
   better than expected.
 
-It also holds the staff-attraction page's pieces: the index under the page's own weights, trust
-points coloured on a sequential ramp for any proxy, and the ramp's legend.
+It also holds the staff-attraction page's index under the page's own weights and the value
+labels; the map colouring and legend for a proxy are in render/legends.py.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from scipy import stats
 
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError
-from league_atlas.views import presentation as ui
 
 SCORE = "average_score"
 CONFIDENCE = 0.95
@@ -282,60 +281,3 @@ def value_label(key: str) -> tuple[str, str, str]:
         return "Staff-attraction index", "SD units", proxies.MORE
     p = proxies.PROXIES[key]
     return p.label, p.unit, p.direction_label
-
-
-MISSING_FILL = ui.NHS_WHITE  # drawn hollow (transparent fill, grey ring): not a ramp colour
-MISSING_LINE = ui.NHS_MID_GREY
-
-
-def _dark_is_low(key: str) -> bool:
-    """Darker means worse on every map: here, the less attractive end of the proxy."""
-    if key == proxies.INDEX_COLUMN:
-        return True
-    p = proxies.PROXIES.get(key)
-    return p is not None and p.direction > 0
-
-
-def ramp_colours(values: pd.Series, key: str | None = None) -> list[str | None]:
-    """Hex colours on the NHS sequential ramp, darker = less attractive end of `key` (light =
-    low, dark = high when no key is given); None when missing."""
-    return ui.ramp_colours(
-        pd.to_numeric(values, errors="coerce").astype(float),
-        reverse=key is not None and _dark_is_low(key),
-    )
-
-
-def ramp_legend(values: pd.Series, key: str, n_stops: int = 4) -> pd.DataFrame:
-    """Legend stops for the ramp: colour and value (with units), plus the no-value swatch."""
-    label, unit, direction = value_label(key)
-    v = pd.to_numeric(values, errors="coerce").astype(float).dropna()
-    rows = []
-    if len(v):
-        lo, hi = float(v.min()), float(v.max())
-        for i in range(n_stops):
-            t = i / (n_stops - 1)
-            x = lo + t * (hi - lo)
-            colour = ui.interpolate(ui.SEQUENTIAL, 1.0 - t if _dark_is_low(key) else t)
-            rows.append({"colour": colour, "text": f"{x:.3g} {unit}"})
-    rows.append({"colour": "transparent", "text": "no value (hollow ring)"})
-    out = pd.DataFrame(rows)
-    out.attrs.update(label=label, unit=unit, direction=direction)
-    return out
-
-
-def value_points(points: pd.DataFrame, joined: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Trust points (mapview.trust_points) recoloured by a proxy or the index, with the value
-    in the tooltip; trusts with no value are hollow grey rings and say so."""
-    label, unit, _ = value_label(key)
-    vals = joined.set_index("trust_code")[key].reindex(points["trust_code"])
-    vals = pd.to_numeric(vals, errors="coerce").astype(float).reset_index(drop=True)
-    out = points.drop(columns=["ring"], errors="ignore")  # the S4 ring is a segment cue only
-    colours = ramp_colours(vals, key)
-    out["fill"] = [ui.rgba(MISSING_FILL, 0) if c is None else ui.rgba(c) for c in colours]
-    out["line"] = [ui.rgba(MISSING_LINE if c is None else ui.NHS_DARK_GREY) for c in colours]
-    out["line_width"] = [2 if c is None else 1 for c in colours]
-    out["radius"] = 3500
-    out["tt_l3"] = [
-        f"{label}: {x:.3g} {unit}" if np.isfinite(x) else f"{label}: no value" for x in vals
-    ]
-    return out

@@ -21,7 +21,6 @@ import pandas as pd
 from scipy import stats
 
 from league_atlas.errors import LeagueAtlasError
-from league_atlas.views import presentation as ui
 
 # A geography is a boundary layer's trust field (places.registry: geo/layers.toml and layers added
 # with add-boundaries): the view's <field>_code and <field>_name columns group the trusts.
@@ -691,49 +690,3 @@ AREA_MEASURES: dict[str, tuple[str, str, bool]] = {
     "mean_rank_change": ("Mean rank change under current weights (places)", "places", True),
     "trusts": ("Number of trusts", "trusts", False),
 }
-
-
-def area_stat(table: pd.DataFrame, measure: str):
-    """The area table's `measure` as a mapview.AreaStat (areas with a code only), so the map and
-    the table show the same figures."""
-    from league_atlas.render import mapview
-
-    if measure not in AREA_MEASURES:
-        raise LeagueAtlasError(
-            f"unknown area measure {measure!r}; valid: {', '.join(AREA_MEASURES)}"
-        )
-    label, unit, diverging = AREA_MEASURES[measure]
-    located = table[table["area_code"] != ""]
-    values = pd.Series(
-        located[measure].to_numpy(dtype=float), index=located["area_code"].astype(str)
-    )
-    return mapview.AreaStat(values, label, diverging=diverging, unit=unit)
-
-
-def area_legend(stat, n_stops: int = 5) -> pd.DataFrame:
-    """Legend stops (colour, value text) for a choropleth drawn by mapview.boundary_geojson, using
-    the same colour rule (min-max sequential, or symmetric about 0 when diverging)."""
-    from league_atlas.render import mapview
-
-    v = stat.values.dropna()
-    rows = []
-    if len(v):
-        if stat.diverging:
-            m = float(v.abs().max())
-            stops = np.linspace(-m, m, n_stops)
-        else:
-            stops = np.linspace(float(v.min()), float(v.max()), n_stops)
-        for x in stops:
-            text = f"{x:+.1f} {stat.unit}" if stat.diverging else f"{x:.2f} {stat.unit}"
-            rows.append({"colour": mapview._colour_for(stat, float(x)), "text": text})
-    rows.append({"colour": mapview._colour_for(stat, float("nan")), "text": "no trusts"})
-    return pd.DataFrame(rows)
-
-
-def legend_html(title: str, stops: pd.DataFrame, note: str = "") -> str:
-    """An always-visible legend: a swatch and its value text for every stop (colour never alone)."""
-    items = [
-        ui.LegendItem(str(c), ui.NHS_DARK_GREY, str(t), round=False)
-        for c, t in zip(stops["colour"], stops["text"], strict=True)
-    ]
-    return ui.legend_html(items, title=title, note=note)

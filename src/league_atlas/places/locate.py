@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -523,46 +524,11 @@ def _check_trusts_frame(trusts: pd.DataFrame) -> pd.DataFrame:
 # --- the stage ------------------------------------------------------------------------------
 
 
-def build_places(
-    data_dir: Path,
-    trusts: pd.DataFrame,
-    layers: dict[str, gpd.GeoDataFrame],
-    *,
-    nearest_max_m: float = 5_000.0,
-    specs: dict[str, LayerSpec] | None = None,
-    crosswalk: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Locate and join every trust; return (trust table, report).
-
-    The trust table has schema.TRUST_COLUMNS then EXTRA_COLUMNS (ODS facts used by the checks).
-    The report has one row per trust that could not be located or joined, per nearest-polygon
-    fallback, and per disagreement with ODS or the NOF region label (columns REPORT_COLUMNS).
-    """
-    specs = specs if specs is not None else registry.load_layers_spec()
-    crosswalk = crosswalk if crosswalk is not None else registry.region_crosswalk()
-    field_layers = _field_layers(layers, specs)
-    base = _check_trusts_frame(trusts)
-    codes = base["trust_code"].tolist()
-
-    ods = {sid: read_ods_trusts(raw_file(data_dir, sid)) for sid in ODS_SOURCES}
-    nspl = read_nspl(raw_file(data_dir, NSPL_SOURCE))
-    sites = read_hospital_sites(raw_file(data_dir, HOSPITALS_SOURCE))
-    icb_gss = read_icb_ods_to_gss(data_dir)
-
-    report: list[dict] = []
-    names = dict(zip(base["trust_code"], base["trust_name"], strict=True))
-
-    def note(code: str, issue: str, detail: str) -> None:
-        report.append(
-            {
-                "trust_code": code,
-                "trust_name": names.get(code, ""),
-                "issue": issue,
-                "detail": detail,
-            }
-        )
-
-    # ODS facts: newest extract listing the trust for name, region and close date.
+def _ods_facts(
+    codes: list[str], ods: dict[str, pd.DataFrame], note: Callable[[str, str, str], None]
+) -> tuple[list[dict], list[str]]:
+    """ODS facts per trust (name, town, region, close date, ICBs) from the newest extract that
+    lists it; a trust missing or closed in ODS is noted, since its place may be stale."""
     ods_idx = {sid: df.set_index("code") for sid, df in ods.items()}
     facts = []
     for code in codes:
@@ -595,27 +561,17 @@ def build_places(
         facts.append(rec)
     fact_columns = ["trust_code", "ods_name", "town", "ods_region_code", "ods_close_date"]
     fact_columns += ["ods_icb23_code", "ods_icb26_code"]
-    table = base.merge(pd.DataFrame(facts, columns=fact_columns), on="trust_code", how="left")
-    empty_name = table["trust_name"] == ""
-    table.loc[empty_name, "trust_name"] = table.loc[empty_name, "ods_name"].map(
-        display_name_from_ods
-    )
-    names.update(dict(zip(table["trust_code"], table["trust_name"], strict=True)))
+    return facts, fact_columns
 
-    located = locate_trusts(codes, [ods[sid] for sid in ODS_SOURCES], nspl, sites)
-    table = table.merge(located, on="trust_code", how="left")
-    _approximate_places(table, field_layers, icb_gss, crosswalk, specs)
-    for rec in table[table["located_by"] == "unlocated"].itertuples(index=False):
-        pc = (
-            f"HQ postcode {rec.postcode} not in the NSPL subset"
-            if rec.postcode
-            else "no HQ postcode"
-        )
-        note(rec.trust_code, "unlocated", f"{pc}; no hospital site with this parent code")
-    for rec in table[table["located_by"].isin(APPROXIMATE)].itertuples(index=False):
-        note(rec.trust_code, "approximate_location", rec.location_detail)
 
-    # Spatial joins.
+def _spatial_joins(
+    table: pd.DataFrame,
+    field_layers: dict,
+    nearest_max_m: float,
+    note: Callable[[str, str, str], None],
+) -> None:
+    """Join each located trust to every layer (in place), noting nearest-polygon fallbacks,
+    misses and overlaps so each approximate join can be checked."""
     has_point = table["lat"].notna()
     points = gpd.GeoDataFrame(
         table.loc[has_point, ["trust_code"]],
@@ -662,6 +618,15 @@ def build_places(
             note(rec.trust_code, f"no_{field}", "not located")
     table["join_notes"] = ["; ".join(join_notes[i]) for i in table.index]
 
+
+def _check_regions(
+    table: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    icb_gss: dict[str, str],
+    note: Callable[[str, str, str], None],
+) -> None:
+    """Note where the located region or ICB disagrees with ODS or the NOF region label, so a
+    misplaced trust shows up in the report rather than on the map."""
     # Region: ODS Y-code and the NOF label, both through the crosswalk.
     for rec in table.itertuples(index=False):
         if rec.ods_region_code:
@@ -717,8 +682,9 @@ def build_places(
     ):
         note(code, "icb26_inconsistent", detail)
 
-    _region_of_record(table, crosswalk, note)
 
+def _trust_table(table: pd.DataFrame, field_layers: dict) -> pd.DataFrame:
+    """The stored trust table: schema columns, ODS extras and extra layers, in stable types."""
     table["n_nhs_sites"] = table["n_nhs_sites"].fillna(0).astype(int)
     table["n_independent_sites"] = table["n_independent_sites"].fillna(0).astype(int)
     layer_columns = [
@@ -737,6 +703,76 @@ def build_places(
     for field in field_layers:
         for col in (f"{field}_code", f"{field}_name"):
             out[col] = out[col].astype(str)
+    return out
+
+
+def build_places(
+    data_dir: Path,
+    trusts: pd.DataFrame,
+    layers: dict[str, gpd.GeoDataFrame],
+    *,
+    nearest_max_m: float = 5_000.0,
+    specs: dict[str, LayerSpec] | None = None,
+    crosswalk: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Locate and join every trust; return (trust table, report).
+
+    The trust table has schema.TRUST_COLUMNS then EXTRA_COLUMNS (ODS facts used by the checks).
+    The report has one row per trust that could not be located or joined, per nearest-polygon
+    fallback, and per disagreement with ODS or the NOF region label (columns REPORT_COLUMNS).
+    """
+    specs = specs if specs is not None else registry.load_layers_spec()
+    crosswalk = crosswalk if crosswalk is not None else registry.region_crosswalk()
+    field_layers = _field_layers(layers, specs)
+    base = _check_trusts_frame(trusts)
+    codes = base["trust_code"].tolist()
+
+    ods = {sid: read_ods_trusts(raw_file(data_dir, sid)) for sid in ODS_SOURCES}
+    nspl = read_nspl(raw_file(data_dir, NSPL_SOURCE))
+    sites = read_hospital_sites(raw_file(data_dir, HOSPITALS_SOURCE))
+    icb_gss = read_icb_ods_to_gss(data_dir)
+
+    report: list[dict] = []
+    names = dict(zip(base["trust_code"], base["trust_name"], strict=True))
+
+    def note(code: str, issue: str, detail: str) -> None:
+        report.append(
+            {
+                "trust_code": code,
+                "trust_name": names.get(code, ""),
+                "issue": issue,
+                "detail": detail,
+            }
+        )
+
+    facts, fact_columns = _ods_facts(codes, ods, note)
+    table = base.merge(pd.DataFrame(facts, columns=fact_columns), on="trust_code", how="left")
+    empty_name = table["trust_name"] == ""
+    table.loc[empty_name, "trust_name"] = table.loc[empty_name, "ods_name"].map(
+        display_name_from_ods
+    )
+    names.update(dict(zip(table["trust_code"], table["trust_name"], strict=True)))
+
+    located = locate_trusts(codes, [ods[sid] for sid in ODS_SOURCES], nspl, sites)
+    table = table.merge(located, on="trust_code", how="left")
+    _approximate_places(table, field_layers, icb_gss, crosswalk, specs)
+    for rec in table[table["located_by"] == "unlocated"].itertuples(index=False):
+        pc = (
+            f"HQ postcode {rec.postcode} not in the NSPL subset"
+            if rec.postcode
+            else "no HQ postcode"
+        )
+        note(rec.trust_code, "unlocated", f"{pc}; no hospital site with this parent code")
+    for rec in table[table["located_by"].isin(APPROXIMATE)].itertuples(index=False):
+        note(rec.trust_code, "approximate_location", rec.location_detail)
+
+    _spatial_joins(table, field_layers, nearest_max_m, note)
+
+    _check_regions(table, crosswalk, icb_gss, note)
+
+    _region_of_record(table, crosswalk, note)
+
+    out = _trust_table(table, field_layers)
     rep = pd.DataFrame(report, columns=REPORT_COLUMNS)
     return out, rep
 

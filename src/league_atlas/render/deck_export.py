@@ -291,27 +291,8 @@ def _fits(paragraphs: Sequence[str], width_in: float, height_in: float) -> bool:
     return lines * SOURCE_PT * 1.2 / 72 + len(paragraphs) * 6 / 72 + 0.1 <= height_in
 
 
-def build_pptx(
-    *,
-    title: str,
-    map_png: bytes,
-    table: pd.DataFrame,
-    messages: Sequence[str],
-    method: Sequence[str],
-    attributions: Sequence[str],
-    stamp: Stamp,
-    table_rows: int = TABLE_ROWS,
-) -> bytes:
-    """The five-slide deck as .pptx bytes.
-
-    `table` is the current table with display column labels, already in display order;
-    `messages` from exports.key_messages, `method` from exports.method_lines, `attributions`
-    the sources' attribution lines.
-    """
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    titled = prs.slide_layouts[TITLE_ONLY]
-    official = stamp.official
+def _set_properties(prs, title: str, stamp: Stamp) -> None:
+    """The file's document properties carry the stamp too, so a copied deck still says what it is."""
     core = prs.core_properties
     core.title = plain_text(title)[:250]
     core.subject = plain_text(stamp.release)[:250]
@@ -320,7 +301,10 @@ def build_pptx(
     core.author = ui.APP_TITLE
     core.created = datetime.now(UTC).replace(tzinfo=None)
 
-    # 1. Title slide, with the whole stamp
+
+def _title_slide(prs, title: str, stamp: Stamp) -> None:
+    """Slide 1: the title on the NHS blue band, with the whole stamp beneath it."""
+    official = stamp.official
     s = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE])
     for ph in list(s.placeholders):  # the title slide's subtitle is drawn as a plain box below
         if ph.placeholder_format.idx != 0:
@@ -382,7 +366,10 @@ def build_pptx(
         colour=ui.NHS_MID_GREY,
     )
 
-    # 2. Map slide: the PNG (16:10) as large as the slide allows
+
+def _map_slide(prs, titled, title: str, map_png: bytes, stamp: Stamp) -> None:
+    """Slide 2: the map PNG (16:10) as large as the slide allows, with alternative text."""
+    official = stamp.official
     s = prs.slides.add_slide(titled)
     _title(s, "Map: trusts by segment", official=official, stamp=stamp)
     h = Inches(5.75)
@@ -391,7 +378,10 @@ def build_pptx(
     # Alternative text for screen readers and PowerPoint's accessibility checker.
     pic._element.nvPicPr.cNvPr.set("descr", plain_text(f"Map. {title}. {stamp.release}.")[:1000])
 
-    # 3. Table slide
+
+def _table_slide(prs, titled, table: pd.DataFrame, table_rows: int, stamp: Stamp) -> None:
+    """Slide 3: the top of the table, saying how many rows are left for the CSV."""
+    official = stamp.official
     s = prs.slides.add_slide(titled)
     if len(table):
         shown = _table(s, table, table_rows)
@@ -416,37 +406,29 @@ def build_pptx(
         _title(s, "League table", official=official, stamp=stamp)
         _box(s, Inches(0.5), Inches(1.4), Inches(12.3), Inches(1), ["No trusts in this view."])
 
-    # 4. Key messages
+
+def _bullet_slide(
+    prs, titled, heading: str, lines: Sequence[str], height_in: float, stamp: Stamp
+) -> None:
+    """Slides 4 and 5 (key messages, method): bullets at the largest size that fits."""
     s = prs.slides.add_slide(titled)
-    _title(s, "Key messages", official=official, stamp=stamp)
-    size = fit_size(messages, 12.1, 5.5, sizes=(20, 18, 16, 14, 12))
+    _title(s, heading, official=stamp.official, stamp=stamp)
+    size = fit_size(lines, 12.1, height_in, sizes=(20, 18, 16, 14, 12))
     _box(
         s,
         Inches(0.6),
         Inches(1.3),
         Inches(12.1),
-        Inches(5.5),
-        list(messages),
+        Inches(height_in),
+        list(lines),
         size=size,
         bullets=True,
     )
 
-    # 5. Method
-    s = prs.slides.add_slide(titled)
-    _title(s, "Method", official=official, stamp=stamp)
-    size = fit_size(method, 12.1, 5.4, sizes=(20, 18, 16, 14, 12))
-    _box(
-        s,
-        Inches(0.6),
-        Inches(1.3),
-        Inches(12.1),
-        Inches(5.4),
-        list(method),
-        size=size,
-        bullets=True,
-    )
 
-    # 6. Sources and licences, at SOURCE_PT or more (continued on further slides if long)
+def _sources_slides(prs, titled, attributions: Sequence[str], stamp: Stamp) -> None:
+    """Sources and licences at SOURCE_PT or more, continued on further slides when long."""
+    official = stamp.official
     credits = [*attributions, stamp.data_dates]
     parts = _pages(credits, 12.1, 5.4)
     size = min(
@@ -471,6 +453,35 @@ def build_pptx(
             size=size,
             colour=ui.NHS_DARK_GREY,
         )
+
+
+def build_pptx(
+    *,
+    title: str,
+    map_png: bytes,
+    table: pd.DataFrame,
+    messages: Sequence[str],
+    method: Sequence[str],
+    attributions: Sequence[str],
+    stamp: Stamp,
+    table_rows: int = TABLE_ROWS,
+) -> bytes:
+    """The five-slide deck as .pptx bytes.
+
+    `table` is the current table with display column labels, already in display order;
+    `messages` from exports.key_messages, `method` from exports.method_lines, `attributions`
+    the sources' attribution lines.
+    """
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    titled = prs.slide_layouts[TITLE_ONLY]
+    _set_properties(prs, title, stamp)
+    _title_slide(prs, title, stamp)
+    _map_slide(prs, titled, title, map_png, stamp)
+    _table_slide(prs, titled, table, table_rows, stamp)
+    _bullet_slide(prs, titled, "Key messages", messages, 5.5, stamp)
+    _bullet_slide(prs, titled, "Method", method, 5.4, stamp)
+    _sources_slides(prs, titled, attributions, stamp)
 
     buf = io.BytesIO()
     prs.save(buf)

@@ -260,6 +260,204 @@ def _fit(bounds, ratio: float):
     return x0, y0 - grow, x1, y1 + grow
 
 
+def _header(fig: Figure, text: MapText) -> float:
+    """Title and subtitle (highlighted when the weights are not official); returns the header's
+    bottom edge so the map starts below however many lines it took."""
+    title_lines = textwrap.wrap(plain_text(text.title), 80) or [""]
+    _text(
+        fig,
+        0.02,
+        0.965,
+        "\n".join(title_lines),
+        fontsize=24,
+        fontweight="bold",
+        color=ui.NHS_TEXT,
+        va="top",
+        linespacing=1.1,
+    )
+    y = 0.965 - 0.042 * len(title_lines) - 0.008
+    sub = _text(
+        fig,
+        0.02,
+        y,
+        "\n".join(textwrap.wrap(plain_text(text.subtitle), 150)),
+        fontsize=13,
+        color=ui.NHS_DARK_GREY,
+        va="top",
+    )
+    if not text.official:
+        sub.set_bbox(
+            {
+                "boxstyle": "round,pad=0.35",
+                "facecolor": "#FFF3C4",
+                "edgecolor": ui.NHS_WARM_YELLOW,
+                "linewidth": 1.5,
+            }
+        )
+    header_bottom = y - 0.03 * (1 + text.subtitle.count("\n") + len(text.subtitle) // 150) - 0.02
+    return header_bottom
+
+
+def _segment_points(ax, xy, seg: np.ndarray, size: float) -> None:
+    """The trusts by segment, S5 last so it sits on top, with the S4 outer ring as a cue
+    beyond shade (as on the app's map)."""
+    order = [1, 2, 3, 4, 0, 5]  # S5 last, on top
+    for s in order:
+        style = ui.segment_style(s) if s else ui.NO_SEGMENT
+        pick = np.isnan(seg) if s == 0 else seg == s
+        if not pick.any():
+            continue
+        if style.ring:  # the outer ring (S4): a cue beyond shade, as on the app's map
+            ax.scatter(
+                xy[0][pick],
+                xy[1][pick],
+                s=size * 1.9,
+                facecolor="none",
+                edgecolor=style.ring,
+                linewidths=2.0,
+                zorder=4,
+            )
+        ax.scatter(
+            xy[0][pick],
+            xy[1][pick],
+            s=size * (1.45 if s == 5 else 1.0),
+            facecolor=style.fill,
+            edgecolor=style.outline,
+            linewidths=style.outline_width * (1.0 if s == 5 else 0.9),
+            zorder=4 + (s == 5),
+        )
+
+
+def _trust_labels(located: pd.DataFrame, seg: np.ndarray) -> tuple[list, list[str], str]:
+    """Labels per trust, the numbered key and its title.
+
+    Names when few; else numbers in league order with a key beside the legend (every trust up
+    to MAX_KEY_LABELS, else those in segment 5, the ones a board asks about)."""
+    key: list[str] = []
+    key_title = ""
+    labels: list[str | None] = []
+    by_rank = list(
+        np.lexsort((located["trust_name"].to_numpy(str), located["rank"].to_numpy(float)))
+        if "rank" in located
+        else range(len(located))
+    )
+    if 0 < len(located) <= MAX_NAME_LABELS:
+        labels = [
+            f"{ui.segment_style(sg).label}  "
+            + textwrap.shorten(short_name(n), 46, placeholder="...")
+            for n, sg in zip(located["trust_name"], seg, strict=True)
+        ]
+    elif len(located) <= MAX_KEY_LABELS or (seg == 5).any():
+        numbered = (
+            by_rank if len(located) <= MAX_KEY_LABELS else [i for i in by_rank if seg[i] == 5]
+        )
+        number = {i: k + 1 for k, i in enumerate(numbered)}
+        key = [
+            f"{number[i]}  {textwrap.shorten(short_name(located['trust_name'].iloc[i]), 34, placeholder='...')}"
+            + (f" ({ui.segment_style(seg[i]).label})" if len(located) <= MAX_KEY_LABELS else "")
+            for i in numbered
+        ]
+        key_title = (
+            "Trusts, numbered in league order"
+            if len(located) <= MAX_KEY_LABELS
+            else "Segment 5 trusts, numbered in league order"
+        )
+        labels = [str(number[i]) if i in number else None for i in range(len(located))]
+    return labels, key, key_title
+
+
+def _segment_legend(lg, seg: np.ndarray, *, compact: bool) -> float:
+    """The segment legend, only the segments present, with counts (and meanings unless compact,
+    to leave room for the numbered key); returns the y where the notes go."""
+    _text(lg, 0.0, 0.97, "Segment", fontsize=15, fontweight="bold", color=ui.NHS_TEXT, va="top")
+    counts = pd.Series(seg).value_counts(dropna=False)
+    # Only the segments present: an empty "0 trusts" row tells a board nothing.
+    rows = [(s, ui.segment_style(s)) for s in range(1, 6) if counts.get(float(s), 0)]
+    if np.isnan(seg).any():
+        rows.append((0, ui.NO_SEGMENT))
+    yy = 0.89 if compact else 0.87
+    for s, style in rows:
+        n = int(np.isnan(seg).sum()) if s == 0 else int(counts.get(float(s), 0))
+        if style.ring:
+            lg.scatter(
+                [0.04],
+                [yy],
+                s=360,
+                facecolor="none",
+                edgecolor=style.ring,
+                linewidths=2.0,
+                clip_on=False,
+            )
+        lg.scatter(
+            [0.04],
+            [yy],
+            s=260 if s == 5 else 190,
+            facecolor=style.fill,
+            edgecolor=style.outline,
+            linewidths=style.outline_width + 0.5,
+            clip_on=False,
+        )
+        _text(
+            lg, 0.1, yy, style.label, fontsize=14, fontweight="bold", color=ui.NHS_TEXT, va="center"
+        )
+        meaning = style.meaning.split(":", 1)[-1].strip() if ":" in style.meaning else ""
+        count = f"{n} trust{'s' if n != 1 else ''}"
+        if compact:  # compact: one line per segment, so the numbered key fits below
+            short = " · intensive support" if s == 5 else ""
+            _text(lg, 0.22, yy, count + short, fontsize=13, color=ui.NHS_TEXT, va="center")
+            yy -= 0.068
+            continue
+        _text(lg, 0.22, yy + 0.012, count, fontsize=13, color=ui.NHS_TEXT, va="bottom")
+        if meaning:
+            _text(
+                lg,
+                0.22,
+                yy - 0.008,
+                textwrap.fill(meaning, 44),
+                fontsize=10.5,
+                color=ui.NHS_DARK_GREY,
+                va="top",
+            )
+        yy -= 0.1
+    return yy
+
+
+def _numbered_key(fig: Figure, lg, note_text, key: list[str], key_title: str) -> None:
+    """The numbered trust key in two columns, below wherever the notes ended."""
+    renderer = fig.canvas.get_renderer()
+    bottom = lg.transAxes.inverted().transform(note_text.get_window_extent(renderer))[0][1]
+    top = bottom - 0.03
+    _text(lg, 0.0, top, key_title, fontsize=11, fontweight="bold", color=ui.NHS_TEXT, va="top")
+    rows = -(-len(key) // 2)
+    step = min(0.032, (top - 0.045) / max(rows, 1))
+    for k, entry in enumerate(key):
+        col, row = divmod(k, rows)
+        _text(
+            lg,
+            0.52 * col,
+            top - 0.045 - row * step,
+            entry,
+            fontsize=9.5,
+            color=ui.NHS_TEXT,
+            va="top",
+        )
+
+
+def _footer(fig: Figure, text: MapText) -> None:
+    """The stamp (data dates, weights, attribution) along the bottom edge."""
+    footer = [textwrap.fill(plain_text(line), 185) for line in text.footer]
+    _text(
+        fig,
+        0.02,
+        0.012,
+        "\n".join(footer),
+        fontsize=10.5,
+        color=ui.NHS_DARK_GREY,
+        va="bottom",
+        linespacing=1.25,
+    )
+
+
 def map_figure(
     points: pd.DataFrame,
     areas: gpd.GeoDataFrame | None,
@@ -294,39 +492,7 @@ def map_figure(
         else areas_bng.iloc[:0]
     )
 
-    # ---- header: title, subtitle, and a highlighted note when not official
-    title_lines = textwrap.wrap(plain_text(text.title), 80) or [""]
-    _text(
-        fig,
-        0.02,
-        0.965,
-        "\n".join(title_lines),
-        fontsize=24,
-        fontweight="bold",
-        color=ui.NHS_TEXT,
-        va="top",
-        linespacing=1.1,
-    )
-    y = 0.965 - 0.042 * len(title_lines) - 0.008
-    sub = _text(
-        fig,
-        0.02,
-        y,
-        "\n".join(textwrap.wrap(plain_text(text.subtitle), 150)),
-        fontsize=13,
-        color=ui.NHS_DARK_GREY,
-        va="top",
-    )
-    if not text.official:
-        sub.set_bbox(
-            {
-                "boxstyle": "round,pad=0.35",
-                "facecolor": "#FFF3C4",
-                "edgecolor": ui.NHS_WARM_YELLOW,
-                "linewidth": 1.5,
-            }
-        )
-    header_bottom = y - 0.03 * (1 + text.subtitle.count("\n") + len(text.subtitle) // 150) - 0.02
+    header_bottom = _header(fig, text)
 
     # ---- map: as wide as the area needs (up to 60% of the figure), legend right beside it
     height = header_bottom - 0.11
@@ -354,69 +520,13 @@ def map_figure(
         n_context = int(inside.sum())
         ax.scatter(cx, cy, s=22, color=ui.NHS_MID_GREY, alpha=0.7, linewidths=0, zorder=3)
 
-    size = 170 if zoomed else 80
-    order = [1, 2, 3, 4, 0, 5]  # S5 last, on top
-    for s in order:
-        style = ui.segment_style(s) if s else ui.NO_SEGMENT
-        pick = np.isnan(seg) if s == 0 else seg == s
-        if not pick.any():
-            continue
-        if style.ring:  # the outer ring (S4): a cue beyond shade, as on the app's map
-            ax.scatter(
-                xy[0][pick],
-                xy[1][pick],
-                s=size * 1.9,
-                facecolor="none",
-                edgecolor=style.ring,
-                linewidths=2.0,
-                zorder=4,
-            )
-        ax.scatter(
-            xy[0][pick],
-            xy[1][pick],
-            s=size * (1.45 if s == 5 else 1.0),
-            facecolor=style.fill,
-            edgecolor=style.outline,
-            linewidths=style.outline_width * (1.0 if s == 5 else 0.9),
-            zorder=4 + (s == 5),
-        )
+    _segment_points(ax, xy, seg, 170 if zoomed else 80)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    # Trust labels: names when few; else numbers in league order with a key beside the legend
-    # (every trust up to MAX_KEY_LABELS, else those in segment 5, the ones a board asks about).
-    key: list[str] = []
-    key_title = ""
-    labels: list[str | None] = []
-    by_rank = list(
-        np.lexsort((located["trust_name"].to_numpy(str), located["rank"].to_numpy(float)))
-        if "rank" in located
-        else range(len(located))
-    )
-    if 0 < len(located) <= MAX_NAME_LABELS:
-        labels = [
-            f"{ui.segment_style(sg).label}  "
-            + textwrap.shorten(short_name(n), 46, placeholder="...")
-            for n, sg in zip(located["trust_name"], seg, strict=True)
-        ]
-    elif len(located) <= MAX_KEY_LABELS or (seg == 5).any():
-        numbered = (
-            by_rank if len(located) <= MAX_KEY_LABELS else [i for i in by_rank if seg[i] == 5]
-        )
-        number = {i: k + 1 for k, i in enumerate(numbered)}
-        key = [
-            f"{number[i]}  {textwrap.shorten(short_name(located['trust_name'].iloc[i]), 34, placeholder='...')}"
-            + (f" ({ui.segment_style(seg[i]).label})" if len(located) <= MAX_KEY_LABELS else "")
-            for i in numbered
-        ]
-        key_title = (
-            "Trusts, numbered in league order"
-            if len(located) <= MAX_KEY_LABELS
-            else "Segment 5 trusts, numbered in league order"
-        )
-        labels = [str(number[i]) if i in number else None for i in range(len(located))]
+    labels, key, key_title = _trust_labels(located, seg)
     taken: list = []
     if labels:
         taken = _place_labels(ax, xy, labels, right_half=(x0 + x1) / 2, halo=halo)
@@ -428,56 +538,7 @@ def map_figure(
     lg.set_axis_off()
     lg.set_xlim(0, 1)
     lg.set_ylim(0, 1)
-    _text(lg, 0.0, 0.97, "Segment", fontsize=15, fontweight="bold", color=ui.NHS_TEXT, va="top")
-    counts = pd.Series(seg).value_counts(dropna=False)
-    # Only the segments present: an empty "0 trusts" row tells a board nothing.
-    rows = [(s, ui.segment_style(s)) for s in range(1, 6) if counts.get(float(s), 0)]
-    if np.isnan(seg).any():
-        rows.append((0, ui.NO_SEGMENT))
-    yy = 0.89 if key else 0.87
-    for s, style in rows:
-        n = int(np.isnan(seg).sum()) if s == 0 else int(counts.get(float(s), 0))
-        if style.ring:
-            lg.scatter(
-                [0.04],
-                [yy],
-                s=360,
-                facecolor="none",
-                edgecolor=style.ring,
-                linewidths=2.0,
-                clip_on=False,
-            )
-        lg.scatter(
-            [0.04],
-            [yy],
-            s=260 if s == 5 else 190,
-            facecolor=style.fill,
-            edgecolor=style.outline,
-            linewidths=style.outline_width + 0.5,
-            clip_on=False,
-        )
-        _text(
-            lg, 0.1, yy, style.label, fontsize=14, fontweight="bold", color=ui.NHS_TEXT, va="center"
-        )
-        meaning = style.meaning.split(":", 1)[-1].strip() if ":" in style.meaning else ""
-        count = f"{n} trust{'s' if n != 1 else ''}"
-        if key:  # compact: one line per segment, so the numbered key fits below
-            short = " · intensive support" if s == 5 else ""
-            _text(lg, 0.22, yy, count + short, fontsize=13, color=ui.NHS_TEXT, va="center")
-            yy -= 0.068
-            continue
-        _text(lg, 0.22, yy + 0.012, count, fontsize=13, color=ui.NHS_TEXT, va="bottom")
-        if meaning:
-            _text(
-                lg,
-                0.22,
-                yy - 0.008,
-                textwrap.fill(meaning, 44),
-                fontsize=10.5,
-                color=ui.NHS_DARK_GREY,
-                va="top",
-            )
-        yy -= 0.1
+    yy = _segment_legend(lg, seg, compact=bool(key))
     notes = ["Darker blue = broader range of challenges (NHS England's segments 1-4)."]
     if (seg == 5).any():
         notes.append("S5 trusts: " + s5_note(located))
@@ -510,36 +571,9 @@ def map_figure(
         linespacing=1.3,
     )
     if key:
-        renderer = fig.canvas.get_renderer()
-        bottom = lg.transAxes.inverted().transform(note_text.get_window_extent(renderer))[0][1]
-        top = bottom - 0.03
-        _text(lg, 0.0, top, key_title, fontsize=11, fontweight="bold", color=ui.NHS_TEXT, va="top")
-        rows = -(-len(key) // 2)
-        step = min(0.032, (top - 0.045) / max(rows, 1))
-        for k, entry in enumerate(key):
-            col, row = divmod(k, rows)
-            _text(
-                lg,
-                0.52 * col,
-                top - 0.045 - row * step,
-                entry,
-                fontsize=9.5,
-                color=ui.NHS_TEXT,
-                va="top",
-            )
+        _numbered_key(fig, lg, note_text, key, key_title)
 
-    # ---- footer: stamp (data dates, weights, attribution)
-    footer = [textwrap.fill(plain_text(line), 185) for line in text.footer]
-    _text(
-        fig,
-        0.02,
-        0.012,
-        "\n".join(footer),
-        fontsize=10.5,
-        color=ui.NHS_DARK_GREY,
-        va="bottom",
-        linespacing=1.25,
-    )
+    _footer(fig, text)
     return fig
 
 

@@ -339,19 +339,11 @@ def _modes(rows: pd.DataFrame, key: str, col: str) -> dict[str, str]:
     return dict(zip(n["k"], n["v"], strict=True))
 
 
-def prepare(
-    metrics: pd.DataFrame,
-    trust_type: str,
-    quarter: str | None = None,
-    rules: RuleSet | None = None,
-) -> Prepared:
-    """Build the dense matrices and official values for one trust type and quarter.
-
-    `metrics` is the tidy NOF table (schema.METRIC_COLUMNS) of any number of releases; the newest
-    quarter is used when `quarter` is None. `rules` defaults to the rule set of the quarter's
-    framework year. Raises InputError when the table cannot give a league table.
-    """
-    _check_columns(metrics)
+def _quarter_rows(
+    metrics: pd.DataFrame, trust_type: str, quarter: str | None
+) -> tuple[pd.DataFrame, str, str]:
+    """The rows of one trust type and quarter (newest when None) and its single framework year;
+    refused with the choices there are, so a wrong pick says what to pick instead."""
     of_type = metrics[metrics["trust_type"] == trust_type]
     if of_type.empty:
         have = sorted(metrics["trust_type"].dropna().unique().tolist())
@@ -376,9 +368,14 @@ def prepare(
             f"{trust_type} {quarter}: framework years {years}",
             expected="one framework year per quarter",
         )
-    rules = rules or rules_or_provisional(str(years[0]))
-    notes: list[str] = [rules.provisional_notice()] if rules.provisional else []
+    return sub, str(quarter), str(years[0])
 
+
+def _league_wide(
+    sub: pd.DataFrame, rules: RuleSet, notes: list[str], trust_type: str, quarter: str
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """One row per trust in the league (it has the average score and segment), one column per
+    metric, and the trusts left out; the adjusted segment is derived when the rules allow."""
     dup = sub.duplicated(["trust_code", "metric_id"], keep=False)
     if dup.any():
         first = sub[dup].iloc[0]
@@ -412,14 +409,21 @@ def prepare(
             f"{len(excluded)} trust(s) without {avg_id}/{seg_id} left out: {', '.join(excluded)}"
         )
     wide = wide[in_league].sort_index()
-    codes = wide.index
-    if len(codes) == 0:
-        raise InputError(SOURCE, f"{trust_type} {quarter}: no trust has both {avg_id} and {seg_id}")
+    return wide, excluded
 
-    # ---- items
+
+def _item_groups(
+    sub: pd.DataFrame,
+    wide: pd.DataFrame,
+    rules: RuleSet,
+    notes: list[str],
+    trust_type: str,
+    quarter: str,
+) -> tuple[dict[str, list[str]], dict[str, str], list[str]]:
+    """The scored items (metrics grouped by the rules' item key), each item's domain and the
+    items in framework domain order; a label the framework lacks is kept as its own domain."""
     metric_ids = [m for m in wide.columns if rules.is_item_metric(str(m)) and wide[m].notna().any()]
     domain_label = _modes(sub, "metric_id", "domain")
-    desc = _modes(sub, "metric_id", "description")
     groups: dict[str, list[str]] = {}
     for m in sorted(metric_ids):
         groups.setdefault(rules.item_of(m), []).append(m)
@@ -446,6 +450,11 @@ def prepare(
             f"{trust_type} {quarter}: no metric-score rows",
             expected=f"ids matching {rules.item_pattern}",
         )
+    return groups, domain_of, keys
+
+
+def _item_matrix(wide: pd.DataFrame, groups: dict[str, list[str]], keys: list[str]) -> np.ndarray:
+    """Trusts x items; an item of several metrics is the mean of the members a trust has."""
     cols = []
     for key in keys:
         members = groups[key]
@@ -457,17 +466,12 @@ def prepare(
             total = np.nansum(block, axis=1)
             cols.append(np.where(have > 0, total / np.maximum(have, 1), np.nan))
     matrix = np.column_stack(cols) if len(cols) > 1 else cols[0][:, None]
-    mask = ~np.isnan(matrix)
-    scores = np.where(mask, matrix, 0.0)
-    mask_f = mask.astype(float)
-    n_items = mask.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        recomputed = scores.sum(axis=1) / n_items
-    recomputed = np.where(n_items > 0, recomputed, np.nan)
-    if (n_items == 0).any():
-        notes.append(
-            f"{int((n_items == 0).sum())} trust(s) have no metric scores; their published score is kept"
-        )
+    return matrix
+
+
+def _item_labels(sub: pd.DataFrame, groups: dict[str, list[str]], keys: list[str]) -> list[str]:
+    """A reader's label per item: the release's description, or the members it averages."""
+    desc = _modes(sub, "metric_id", "description")
     item_labels = []
     for key in keys:
         members = groups[key]
@@ -475,14 +479,34 @@ def prepare(
             item_labels.append(f"{key.capitalize()} (mean of {', '.join(members)})")
         else:
             item_labels.append(desc.get(key, "") or key)
-    item_domains = tuple(domain_of[k] for k in keys)
-    domains = tuple(dict.fromkeys(item_domains))
+    return item_labels
 
-    # ---- published summary values
+
+def _published_domain_scores(sub: pd.DataFrame, rules: RuleSet, codes: pd.Index) -> pd.DataFrame:
+    """The release's own domain scores per trust (by canonical domain), to compare against."""
+    dom_rows = sub[sub["metric_id"].astype(str).str.match(rules.domain_score_pattern)]
+    dom_scores = pd.DataFrame(index=codes)
+    if not dom_rows.empty and "domain" in dom_rows:
+        dom_wide = dom_rows.pivot(index="trust_code", columns="metric_id", values="value")
+        for mid, label in _modes(dom_rows, "metric_id", "domain").items():
+            canon = rules.canonical_domain(label) or label
+            dom_scores[canon] = dom_wide[mid].reindex(codes).to_numpy(dtype=float)
+    dom_scores.index.name = "trust_code"
+    return dom_scores
+
+
+def _published_summary(
+    sub: pd.DataFrame, wide: pd.DataFrame, rules: RuleSet, notes: list[str]
+) -> tuple:
+    """The release's own summary values per trust (average, segments, override, rank, support);
+    a missing override flag or unadjusted segment is inferred and the inference noted."""
+    codes = wide.index
+    seg_id = rules.segment_id
+
     def col(mid: str) -> np.ndarray:
         return wide[mid].to_numpy(dtype=float) if mid in wide else np.full(len(codes), np.nan)
 
-    avg = col(avg_id)
+    avg = col(rules.average_id)
     seg = col(seg_id)
     unadj = col(rules.unadjusted_segment_id)
     flag = col(rules.override_flag_id)
@@ -516,6 +540,55 @@ def prepare(
             f"no {rules.support_flag_id}/{rules.final_segment_id} rows: segment 5 (Recovery Support Programme) unknown"
         )
 
+    return avg, seg, unadj, flag, pub_rank, final_pub, support, has_support
+
+
+def prepare(
+    metrics: pd.DataFrame,
+    trust_type: str,
+    quarter: str | None = None,
+    rules: RuleSet | None = None,
+) -> Prepared:
+    """Build the dense matrices and official values for one trust type and quarter.
+
+    `metrics` is the tidy NOF table (schema.METRIC_COLUMNS) of any number of releases; the newest
+    quarter is used when `quarter` is None. `rules` defaults to the rule set of the quarter's
+    framework year. Raises InputError when the table cannot give a league table.
+    """
+    _check_columns(metrics)
+    sub, quarter, framework_year = _quarter_rows(metrics, trust_type, quarter)
+    rules = rules or rules_or_provisional(framework_year)
+    notes: list[str] = [rules.provisional_notice()] if rules.provisional else []
+
+    wide, excluded = _league_wide(sub, rules, notes, trust_type, quarter)
+    avg_id, seg_id = rules.average_id, rules.segment_id
+    codes = wide.index
+    if len(codes) == 0:
+        raise InputError(SOURCE, f"{trust_type} {quarter}: no trust has both {avg_id} and {seg_id}")
+
+    # ---- items
+    groups, domain_of, keys = _item_groups(sub, wide, rules, notes, trust_type, quarter)
+    matrix = _item_matrix(wide, groups, keys)
+    mask = ~np.isnan(matrix)
+    scores = np.where(mask, matrix, 0.0)
+    mask_f = mask.astype(float)
+    n_items = mask.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recomputed = scores.sum(axis=1) / n_items
+    recomputed = np.where(n_items > 0, recomputed, np.nan)
+    if (n_items == 0).any():
+        notes.append(
+            f"{int((n_items == 0).sum())} trust(s) have no metric scores; their published score is kept"
+        )
+    item_labels = _item_labels(sub, groups, keys)
+    item_domains = tuple(domain_of[k] for k in keys)
+    domains = tuple(dict.fromkeys(item_domains))
+
+    # ---- published summary values
+    avg, seg, unadj, flag, pub_rank, final_pub, support, has_support = _published_summary(
+        sub, wide, rules, notes
+    )
+
     # ---- cut-points
     if rules.cut_points is None:
         quarter_rows = metrics[metrics["quarter"] == quarter]
@@ -526,14 +599,7 @@ def prepare(
         cuts = _fixed_cut_points(rules)
 
     # ---- published domain scores
-    dom_rows = sub[sub["metric_id"].astype(str).str.match(rules.domain_score_pattern)]
-    dom_scores = pd.DataFrame(index=codes)
-    if not dom_rows.empty and "domain" in dom_rows:
-        dom_wide = dom_rows.pivot(index="trust_code", columns="metric_id", values="value")
-        for mid, label in _modes(dom_rows, "metric_id", "domain").items():
-            canon = rules.canonical_domain(label) or label
-            dom_scores[canon] = dom_wide[mid].reindex(codes).to_numpy(dtype=float)
-    dom_scores.index.name = "trust_code"
+    dom_scores = _published_domain_scores(sub, rules, codes)
 
     trusts = pd.DataFrame(
         {
@@ -565,7 +631,7 @@ def prepare(
     for a in arrays.values():
         a.setflags(write=False)
     return Prepared(
-        framework_year=str(years[0]),
+        framework_year=framework_year,
         quarter=str(quarter),
         quarter_index=int(sub["quarter_index"].iloc[0]),
         trust_type=trust_type,
