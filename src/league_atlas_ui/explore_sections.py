@@ -1,5 +1,6 @@
 """Drawing blocks of the explore pages (pages/explore/): the league page's likely-rank chart and its
-table, drawn exactly as the page drew them so the page script stays a short list of sections."""
+table, and the map page's peer comparison: drawn exactly as the pages drew them, so the page
+scripts stay short lists of sections."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from league_atlas.views import likely_ranges
+from league_atlas.views import explorer, likely_ranges
 from league_atlas.views import presentation as ui
 
 
@@ -104,5 +105,32 @@ def likely_rank_chart(
             column_config={
                 f"P(segment {k})": st.column_config.NumberColumn(format="percent")
                 for k in range(1, 5)
+            },
+        )
+
+
+def peer_comparison(view: pd.DataFrame, shown: pd.DataFrame, where: str) -> None:
+    """The focus area's trusts against their peer groups in England, in an expander."""
+    with st.expander(f"{where} against its peers"):
+        peers = explorer.peer_comparison(view, shown)
+        st.dataframe(
+            peers.rename(
+                columns={
+                    "trust_name": "Trust",
+                    "trust_code": "ODS code",
+                    "trust_subtype": "Peer group (subtype)",
+                    "rank": "Rank",
+                    "peer_median_rank": "Peer median rank",
+                    "peers": "Peers in England",
+                    "england_median_rank": "England median rank",
+                    "average_score": "Average score",
+                    "peer_median_score": "Peer median score",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Average score": st.column_config.NumberColumn(format="%.2f"),
+                "Peer median score": st.column_config.NumberColumn(format="%.2f"),
             },
         )
