@@ -48,6 +48,82 @@ def proxy_correlations(joined: pd.DataFrame, label_of: dict[str, str]) -> None:
     )
 
 
+def _model_statistics(model_box, adj) -> None:
+    """Fit metrics and the coefficient table, in the analysts' expander."""
+    f = adj.fit
+    a1, a2, a3, a4 = model_box.columns(4)
+    a1.metric("Trusts in the model (n)", f"{f.n}", help=f"of {adj.n_total}")
+    a2.metric("R²", f"{f.r2:.3f}", help="Share of score variance the proxies account for")
+    a3.metric("Adjusted R²", f"{f.adj_r2:.3f}", help="R² penalised for the number of proxies")
+    a4.metric("Left out (missing a proxy)", f"{len(adj.excluded)}")
+    coef = adj.coefficient_table()
+    model_box.dataframe(
+        coef.drop(columns=["term"]).rename(
+            columns={
+                "label": "Term",
+                "per": "Scale",
+                "estimate": "Coefficient (score points per SD)",
+                "ci_low": "95% CI low",
+                "ci_high": "95% CI high",
+                "se": "SE",
+                "t": "t",
+                "p": "p-value",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            col: st.column_config.NumberColumn(format="%.3f")
+            for col in (
+                "Coefficient (score points per SD)",
+                "95% CI low",
+                "95% CI high",
+                "SE",
+                "t",
+            )
+        }
+        | {"p-value": st.column_config.NumberColumn(format="%.4f")},
+    )
+
+
+def _expected_against_actual(t: pd.DataFrame) -> None:
+    """Actual against expected score per trust; the dashed diagonal is 'as expected'."""
+    ev = (
+        alt.Chart(t)
+        .mark_point(filled=True, opacity=0.8)
+        .encode(
+            x=alt.X(
+                "expected_score:Q",
+                title="Expected score given context",
+                scale=alt.Scale(zero=False),
+            ),
+            y=alt.Y(
+                "average_score:Q",
+                title="Actual average score (1 best - 4 worst)",
+                scale=alt.Scale(zero=False),
+            ),
+            color=alt.condition(
+                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
+            ),
+            tooltip=[
+                alt.Tooltip("trust_name:N", title="Trust"),
+                alt.Tooltip("expected_score:Q", title="Expected", format=".2f"),
+                alt.Tooltip("average_score:Q", title="Actual", format=".2f"),
+                alt.Tooltip("context_rank:Q", title="Rank given context"),
+                alt.Tooltip("official_rank:Q", title="Official rank"),
+            ],
+        )
+    )
+    lo = float(min(t["expected_score"].min(), t["average_score"].min()))
+    hi = float(max(t["expected_score"].max(), t["average_score"].max()))
+    diag = (
+        alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]}))
+        .mark_line(strokeDash=[4, 4], color=ui.NHS_TEXT)
+        .encode(x="x:Q", y="y:Q")
+    )
+    st.altair_chart((diag + ev).properties(height=340), width="stretch")
+
+
 def context_adjusted_league(c, store, prep, joined: pd.DataFrame, type_label: str) -> None:
     """The context-adjusted league beside the official one: model, chart, tables, download."""
     # ------------------------------------------------------------------ context-adjusted league
@@ -73,75 +149,9 @@ def context_adjusted_league(c, store, prep, joined: pd.DataFrame, type_label: st
     except LeagueAtlasError as exc:
         st.info(f"No model for these proxies: {exc}.")
     else:
-        f = adj.fit
-        a1, a2, a3, a4 = model_box.columns(4)
-        a1.metric("Trusts in the model (n)", f"{f.n}", help=f"of {adj.n_total}")
-        a2.metric("R²", f"{f.r2:.3f}", help="Share of score variance the proxies account for")
-        a3.metric("Adjusted R²", f"{f.adj_r2:.3f}", help="R² penalised for the number of proxies")
-        a4.metric("Left out (missing a proxy)", f"{len(adj.excluded)}")
-        coef = adj.coefficient_table()
-        model_box.dataframe(
-            coef.drop(columns=["term"]).rename(
-                columns={
-                    "label": "Term",
-                    "per": "Scale",
-                    "estimate": "Coefficient (score points per SD)",
-                    "ci_low": "95% CI low",
-                    "ci_high": "95% CI high",
-                    "se": "SE",
-                    "t": "t",
-                    "p": "p-value",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                col: st.column_config.NumberColumn(format="%.3f")
-                for col in (
-                    "Coefficient (score points per SD)",
-                    "95% CI low",
-                    "95% CI high",
-                    "SE",
-                    "t",
-                )
-            }
-            | {"p-value": st.column_config.NumberColumn(format="%.4f")},
-        )
+        _model_statistics(model_box, adj)
         t = adj.table.merge(joined[["trust_code", "in_focus"]], on="trust_code", how="left")
-        ev = (
-            alt.Chart(t)
-            .mark_point(filled=True, opacity=0.8)
-            .encode(
-                x=alt.X(
-                    "expected_score:Q",
-                    title="Expected score given context",
-                    scale=alt.Scale(zero=False),
-                ),
-                y=alt.Y(
-                    "average_score:Q",
-                    title="Actual average score (1 best - 4 worst)",
-                    scale=alt.Scale(zero=False),
-                ),
-                color=alt.condition(
-                    "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
-                ),
-                tooltip=[
-                    alt.Tooltip("trust_name:N", title="Trust"),
-                    alt.Tooltip("expected_score:Q", title="Expected", format=".2f"),
-                    alt.Tooltip("average_score:Q", title="Actual", format=".2f"),
-                    alt.Tooltip("context_rank:Q", title="Rank given context"),
-                    alt.Tooltip("official_rank:Q", title="Official rank"),
-                ],
-            )
-        )
-        lo = float(min(t["expected_score"].min(), t["average_score"].min()))
-        hi = float(max(t["expected_score"].max(), t["average_score"].max()))
-        diag = (
-            alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]}))
-            .mark_line(strokeDash=[4, 4], color=ui.NHS_TEXT)
-            .encode(x="x:Q", y="y:Q")
-        )
-        st.altair_chart((diag + ev).properties(height=340), width="stretch")
+        _expected_against_actual(t)
         st.caption(
             "Below the dashed line = better (lower) score than expected given context. Table below."
         )
