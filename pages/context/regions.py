@@ -3,8 +3,6 @@ score against distance from London, the share of variance between regions, and t
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from league_atlas.analysis import disparities
@@ -12,7 +10,7 @@ from league_atlas.render import legends, mapview
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer, exports, narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui import charts, session_areas, shared
+from league_atlas_ui import context_sections, session_areas, shared
 
 store, c = shared.page_context()
 version, prep, view = shared.current_view(c)
@@ -171,173 +169,9 @@ st.header("London and South East against the rest of England")
 if d is None:
     st.info(" ".join(n for n in rep.notes if n.startswith("London")) or "Not computed.")
 else:
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"{d.in_label}: mean score", f"{d.mean_in:.2f}", help=f"{d.n_in} trusts")
-    m2.metric(f"{d.out_label}: mean score", f"{d.mean_out:.2f}", help=f"{d.n_out} trusts")
-    m3.metric(
-        "Gap (score points; lower scores are better)",
-        f"{abs(d.difference):.2f} {'better' if d.difference < 0 else 'worse'}",
-        help=f"{d.in_label} against {d.out_label.lower()}",
-    )
-    analyst = st.expander("Method and statistics (for analysts)")
-    analyst.write(
-        f"{d.describe()}. The interval resamples trusts within each group with replacement "
-        f"(scipy.stats.bootstrap, unpaired); "
-        + (
-            "it excludes 0, so the gap is unlikely to be chance variation between these trusts."
-            if d.ci_low > 0 or d.ci_high < 0
-            else "it includes 0, so these trusts do not show a clear gap."
-        )
-        + (
-            f" {d.n_excluded} {'trust' if d.n_excluded == 1 else 'trusts'} with no region "
-            f"{'is' if d.n_excluded == 1 else 'are'} in neither group."
-            if d.n_excluded
-            else ""
-        )
-    )
-    in_codes = disparities.group_codes(view)
-    groups = view.assign(
-        group=view["region_code"].map(lambda r: d.in_label if r in in_codes else d.out_label),
-        in_focus=view.index.isin(explorer.in_focus(view, c.focus).index) if c.focus.code else False,
-    )
-    groups = groups[view["region_code"].notna()]
-    strip = (
-        alt.Chart(groups)
-        .mark_tick(thickness=2, size=28)
-        .encode(
-            x=alt.X(
-                "average_score:Q",
-                title="Average score (1 best - 4 worst)",
-                scale=alt.Scale(zero=False),
-            ),
-            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.condition(
-                "datum.in_focus", alt.value(ui.NHS_DARK_PINK), alt.value(ui.NHS_BLUE)
-            ),
-            tooltip=[
-                alt.Tooltip("trust_name:N", title="Trust"),
-                alt.Tooltip("region_name:N", title="NHS region"),
-                alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
-            ],
-        )
-    )
-    means = pd.DataFrame({"group": [d.in_label, d.out_label], "mean": [d.mean_in, d.mean_out]})
-    mean_marks = (
-        alt.Chart(means)
-        .mark_point(
-            shape="diamond", size=260, filled=True, color=ui.NHS_WARM_YELLOW, stroke=ui.NHS_TEXT
-        )
-        .encode(
-            x="mean:Q",
-            y="group:N",
-            tooltip=[alt.Tooltip("mean:Q", title="Mean score", format=".3f")],
-        )
-    )
-    st.altair_chart((strip + mean_marks).properties(height=170), width="stretch")
-    diff_df = pd.DataFrame(
-        {
-            "label": [f"{d.in_label} minus rest"],
-            "difference": [d.difference],
-            "low": [d.ci_low],
-            "high": [d.ci_high],
-        }
-    )
-    diff_chart = (
-        alt.Chart(diff_df)
-        .mark_rule(strokeWidth=3, color=ui.NHS_DARK_GREY)
-        .encode(
-            x=alt.X(
-                "low:Q",
-                title=f"Difference in mean score with {d.confidence:.0%} CI (score points; < 0 = London and South East better)",
-                scale=alt.Scale(
-                    domain=[min(d.ci_low, 0.0) - 0.05, max(d.ci_high, 0.0) + 0.05], nice=False
-                ),
-            ),
-            x2="high:Q",
-            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260)),
-        )
-        + alt.Chart(diff_df)
-        .mark_point(filled=True, size=120, color=ui.NHS_BLUE)
-        .encode(x="difference:Q", y="label:N")
-        + alt.Chart(pd.DataFrame({"zero": [0.0]}))
-        .mark_rule(strokeDash=[4, 4], color=ui.NHS_TEXT)
-        .encode(x="zero:Q")
-    )
-    analyst.altair_chart(diff_chart.properties(height=110), width="stretch")
-    st.caption(
-        "Ticks: one per trust (pink = in the sidebar focus area); diamonds: group means. "
-        "Table alternative: the metrics above and the region table below."
-    )
+    context_sections.london_gap(c, view, d)
 
-st.header("Score against distance from central London")
-dist = rep.distance
-if dist is None:
-    ctx_missing = shared.context_table(version) is None
-    if ctx_missing:
-        st.info(
-            "No context proxies in this store, so distance to London is not available. "
-            "Put the context sources in the data mirror and run `python -m league_atlas build` "
-            "to add them.",
-            icon=":material/info:",
-        )
-    else:
-        st.info(" ".join(n for n in rep.notes if "distance" in n))
-else:
-    line = rep.distance_line
-    joined = disparities.with_context(
-        view, shared.context_table(version)[["trust_code", disparities.DISTANCE_PROXY]]
-    ).dropna(subset=[disparities.DISTANCE_PROXY, "average_score"])
-    joined["in_focus"] = (
-        joined["trust_code"].isin(explorer.in_focus(view, c.focus)["trust_code"])
-        if c.focus.code
-        else False
-    )
-    x_title = "Distance to central London (km)"
-    chart = charts.score_scatter_with_fit(
-        joined,
-        line,
-        x=disparities.DISTANCE_PROXY,
-        x_title=x_title,
-        tooltips=[
-            alt.Tooltip("trust_name:N", title="Trust"),
-            alt.Tooltip("region_name:N", title="NHS region"),
-            alt.Tooltip(
-                f"{disparities.DISTANCE_PROXY}:Q", title="km to central London", format=".0f"
-            ),
-            alt.Tooltip("average_score:Q", title="Average score", format=".2f"),
-        ],
-        height=380,
-    )
-    st.altair_chart(chart, width="stretch")
-    st.markdown(
-        narrative.distance_finding(
-            line.slope, line.slope_low, line.slope_high, line.n, line.confidence
-        )
-        + "."
-    )
-    st.expander("Method and statistics (for analysts)").write(
-        f"{dist.describe()}. Line: least squares, {100 * line.slope:+.3f} score points per 100 km "
-        f"({line.confidence:.0%} CI {100 * line.slope_low:+.3f} to {100 * line.slope_high:+.3f}), "
-        f"R² {line.r2:.3f}; shaded: {line.confidence:.0%} confidence band for the fitted mean. "
-        f"Method: {disparities.Correlation.METHOD}. A positive slope means trusts further from "
-        "London score worse on average; it says nothing about why."
-    )
-    with st.expander("Distance and score as a table"):
-        st.dataframe(
-            joined[
-                [
-                    "trust_name",
-                    "trust_code",
-                    "region_name",
-                    disparities.DISTANCE_PROXY,
-                    "average_score",
-                ]
-            ]
-            .sort_values(disparities.DISTANCE_PROXY)
-            .rename(columns={**ui.COLUMN_LABELS, disparities.DISTANCE_PROXY: x_title}),
-            hide_index=True,
-            width="stretch",
-        )
+context_sections.score_against_distance(c, version, view, rep)
 
 st.header("How much of the variation lies between areas?")
 if var is None:

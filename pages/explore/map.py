@@ -7,7 +7,7 @@ import streamlit as st
 from league_atlas.render import live_payload, mapview
 from league_atlas.views import explorer, exports, likely_ranges, narrative
 from league_atlas.views import presentation as ui
-from league_atlas_ui import session_areas, shared
+from league_atlas_ui import explore_sections, session_areas, shared
 from league_atlas_ui.export_panel import export_panel
 from league_atlas_ui.live_map import live_map, released_weights
 
@@ -195,29 +195,7 @@ if len(unplaced):
         + ", ".join(unplaced["trust_name"])
     )
 if c.focus.code and not shown.empty and not c.present:
-    with st.expander(f"{where} against its peers"):
-        peers = explorer.peer_comparison(view, shown)
-        st.dataframe(
-            peers.rename(
-                columns={
-                    "trust_name": "Trust",
-                    "trust_code": "ODS code",
-                    "trust_subtype": "Peer group (subtype)",
-                    "rank": "Rank",
-                    "peer_median_rank": "Peer median rank",
-                    "peers": "Peers in England",
-                    "england_median_rank": "England median rank",
-                    "average_score": "Average score",
-                    "peer_median_score": "Peer median score",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Average score": st.column_config.NumberColumn(format="%.2f"),
-                "Peer median score": st.column_config.NumberColumn(format="%.2f"),
-            },
-        )
+    explore_sections.peer_comparison(view, shown, where)
 
 st.header("Table behind the map")
 # The same table the exports carry (and `python -m league_atlas export csv` writes): key
