@@ -204,3 +204,77 @@ def test_kill_never_breaks_the_store(made_up, kind, tmp_path):
         assert in_store <= published | first_registry
     print(f"\n{kind}: {KILLS} kills at signalled points: {dict(outcomes)}")
     assert outcomes["not published"] >= 1, outcomes
+
+
+def _halves_shapefile(folder: Path, i: int) -> Path:
+    """A made-up shapefile: England cut in two at an easting that differs per run."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cut = 400_000 + 5_000 * i
+    gdf = gpd.GeoDataFrame(
+        {"HALF23CD": ["E99000001", "E99000002"], "HALF23NM": ["West half", "East half"]},
+        geometry=[box(0, 0, cut, 700_000), box(cut, 0, 700_000, 700_000)],
+        crs="EPSG:27700",
+    )
+    path = folder / "halves.shp"
+    gdf.to_file(path, engine="pyogrio")
+    return path
+
+
+@pytest.mark.slow
+def test_kill_add_boundaries_never_reaches_a_later_build(made_up, tmp_path, monkeypatch):
+    """add-boundaries follows add-release's rules: killed before its publish, the raw folder, the
+    registry and the store are byte-identical, and the layer never appears in a later build."""
+    data_dir, env = made_up
+    base = [sys.executable, "-m", "league_atlas", "add-boundaries"]
+
+    def cmd(i: int) -> list[str]:
+        shp = _halves_shapefile(tmp_path / f"run-{i}", i)
+        return [*base, str(shp), "--id", f"halves{i}", "--name", f"Halves {i}"]
+
+    first = [*cmd(0), "--data-dir", str(data_dir)]
+    done = subprocess.run(first, env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    n_lines = len(done.stderr.splitlines())
+    published_line = next(
+        i for i, line in enumerate(done.stderr.splitlines(), 1) if "store published" in line
+    )
+    published = {"halves0"}
+    never: set[str] = set()
+    rng = random.Random("kill-add-boundaries")
+    outcomes: Counter[str] = Counter()
+    for i in range(1, 9):
+        before_path = reader.store_dir_path(data_dir)
+        before_files = _hashes(before_path)
+        before_raw = _hashes(data_dir / "raw")
+        before_registry = writer.added_boundaries(data_dir)
+        at = rng.randrange(0, n_lines)
+        sig = [signal.SIGKILL, signal.SIGTERM][i % 2]
+        rc, _ = _run_killed([*cmd(i), "--data-dir", str(data_dir)], env, at, sig)
+        where = f"add-boundaries run {i}: {sig.name} after line {at} of {n_lines} (rc {rc})"
+        after = reader.open_store(data_dir)
+        assert _hashes(before_path) == before_files, f"previous version changed ({where})"
+        assert _hashes(data_dir / "raw") == before_raw, f"raw folder changed ({where})"
+        if after.path == before_path:
+            outcomes["not published"] += 1
+            assert writer.added_boundaries(data_dir) == before_registry, where
+            assert f"halves{i}" not in after.layers(), where
+            never.add(f"halves{i}")
+        else:
+            outcomes["published"] += 1
+            assert f"halves{i}" in after.layers(), where
+            assert after.manifest["added_boundaries"] == writer.added_boundaries(data_dir), where
+            published.add(f"halves{i}")
+        if at <= published_line - 3:
+            assert after.path == before_path, where
+    # The later build (in-process, no fetching: the made-up raw folder has no geography sources).
+    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
+    writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
+    assert not _staging(data_dir)
+    held = {e["spec"]["id"] for e in writer.added_boundaries(data_dir)}
+    assert held == published, "a killed add-boundaries reached a later build (or one was lost)"
+    assert set(reader.open_store(data_dir).layers()) >= published
+    print(f"\nadd-boundaries: kills at signalled points: {dict(outcomes)}")
+    assert outcomes["not published"] >= 1, outcomes

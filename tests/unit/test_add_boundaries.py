@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -83,11 +82,14 @@ def test_shapefile_becomes_a_layer_every_menu_offers(data_dir, tmp_path, capsys)
         if unplaced
         else "join: halves: every trust (7) in an area" in err
     )
-    # A rebuild keeps the added layer (it is registered on the raw side).
+    # A rebuild keeps the added layer (its file and registry entry live inside the store).
     writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
     assert "halves" in reader.open_store(data_dir).layers()
     manifest = reader.open_store(data_dir).manifest
-    assert manifest["added_boundaries"] == own_areas.added_registry(data_dir)
+    assert manifest["added_boundaries"] == writer.added_boundaries(data_dir)
+    assert [e["spec"]["id"] for e in manifest["added_boundaries"]] == ["halves"]
+    assert not own_areas.added_dir(data_dir).exists()  # nothing written outside the store
+    assert manifest["publications"][-1]["route"] == "cli"
     assert writer.is_stale(data_dir)[1] != "added boundary layers changed"
     # ... and the disparities grouping takes it by id.
     code = main.main(
@@ -125,8 +127,11 @@ def test_zipped_shapefile_and_replace(data_dir, tmp_path, capsys):
         data_dir, shp, layer_id="halves", name="Halves again", replace=True, progress=print
     )
     assert reader.open_store(data_dir).layers()["halves"].display_name == "Halves again"
-    folders = [p.name for p in own_areas.added_dir(data_dir).iterdir() if p.is_dir()]
-    assert len(folders) == 1 and again.spec.file.startswith(folders[0])
+    entries = writer.added_boundaries(data_dir)
+    assert [e["spec"]["id"] for e in entries] == ["halves"]
+    assert entries[0]["spec"]["file"] == again.spec.file
+    held = [e for _, e in writer.added_entries(writer.store_dir(data_dir), "boundaries")]
+    assert held == entries and (writer.store_dir(data_dir) / "added" / again.spec.file).is_file()
 
 
 @pytest.mark.parametrize(
@@ -158,7 +163,7 @@ def test_bad_file_leaves_store_and_raw_side_unchanged(data_dir, tmp_path):
 
 def test_failed_build_rolls_the_raw_side_back(data_dir, tmp_path, monkeypatch):
     writer.add_boundaries(data_dir, shapefile(tmp_path / "a"), layer_id="first", name="First")
-    registry_before = (own_areas.added_dir(data_dir) / own_areas.ADDED_REGISTRY).read_bytes()
+    registry_before = writer.added_boundaries(data_dir)
     before = tree_digest(data_dir / "store")
 
     def boom(*a, **k):
@@ -168,14 +173,9 @@ def test_failed_build_rolls_the_raw_side_back(data_dir, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="killed"):
         writer.add_boundaries(data_dir, shapefile(tmp_path / "b"), layer_id="second", name="Second")
     assert tree_digest(data_dir / "store") == before
-    assert (
-        own_areas.added_dir(data_dir) / own_areas.ADDED_REGISTRY
-    ).read_bytes() == registry_before
-    assert [
-        p.name.split("-")[0] for p in own_areas.added_dir(data_dir).iterdir() if p.is_dir()
-    ] == ["first"]
-    entries = json.loads(registry_before)
-    assert [e["spec"]["id"] for e in entries] == ["first"]
+    assert writer.added_boundaries(data_dir) == registry_before
+    assert [e["spec"]["id"] for e in registry_before] == ["first"]
+    assert not own_areas.added_dir(data_dir).exists()
 
 
 def test_cli_error_is_one_line_naming_the_file(data_dir, tmp_path, capsys):

@@ -49,7 +49,8 @@ def added_dir(data_dir: Path) -> Path:
 
 
 def added_registry(data_dir: Path) -> list[dict]:
-    """Layers added with add-boundaries, oldest first (the spec record plus file facts)."""
+    """The old raw/boundaries/added.json (read only): stores built since keep their added layers
+    inside the store version (store.writer.all_layer_specs reads them from there)."""
     path = added_dir(data_dir) / ADDED_REGISTRY
     if not path.is_file():
         return []
@@ -345,8 +346,11 @@ def area_layer(
 
 
 def load_added(data_dir: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """Re-read an added layer's stored file for a build (checked again: the file is input)."""
-    path = added_dir(data_dir) / spec.file
+    """Re-read an added layer's stored file for a build (checked again: the file is input).
+
+    `spec.file` is the file's path inside the store version being built; a relative one is a
+    layer registered under the old raw/boundaries/ layout (read only)."""
+    path = Path(spec.file) if Path(spec.file).is_absolute() else added_dir(data_dir) / spec.file
     bf = boundary_files.read_boundary_file(path, layer=spec.layer or None, crs=spec.crs or None)
     name_col = spec.name_column if spec.name_column != spec.code_column else None
     areas, _ = check_areas(bf.frame, bf.where, spec.code_column, name_col)

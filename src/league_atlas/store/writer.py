@@ -88,7 +88,8 @@ def added_registry(data_dir: Path) -> list[dict]:
     Read from the current store version (a registry outside it could run ahead of the store when
     a run is killed); a store from before that layout falls back to raw/releases/added.json.
     """
-    return _registry_of(store_dir(data_dir), data_dir)
+    registry = _registry_of(store_dir(data_dir), data_dir)
+    return [e for e in registry if e.get("kind", "release") == "release"]
 
 
 def _registry_of(version: Path, data_dir: Path) -> list[dict]:
@@ -132,8 +133,14 @@ def _stage_added(data_dir: Path, building: Path, add: list[AddedFile]) -> list[d
     folder = _version_added(building)
     folder.mkdir(parents=True, exist_ok=True)
     registry = _registry_of(current, data_dir) if current.exists() else []
-    new_shas = {a.entry["sha256"] for a in add}
-    kept = [e for e in registry if e["sha256"] not in new_shas]
+    new_shas = {a.entry["sha256"] for a in add if a.kind == "release"}
+    new_layers = {a.entry["spec"]["id"] for a in add if a.kind == "boundaries"}
+    kept = [
+        e
+        for e in registry
+        if not (e.get("kind", "release") == "release" and e["sha256"] in new_shas)
+        and not (e.get("kind") == "boundaries" and e["spec"]["id"] in new_layers)
+    ]
     for entry in kept:
         src = _added_file(current, data_dir, entry)
         dst = folder / entry["stored_as"]
@@ -414,7 +421,7 @@ def _build_stages(
         recompute_summary = _recompute_and_compare(metrics, building, report)
 
         t = time.perf_counter()
-        specs = all_layer_specs(data_dir)
+        specs = all_layer_specs(data_dir, building)
         layers = boundaries.load_layers(data_dir, specs)
         timings["boundaries_load_s"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -447,9 +454,9 @@ def _build_stages(
             "code_version": __version__,
             "code_fingerprint": code_fingerprint(),
             "sources": fetch_manifest,
-            "added_releases": registry,
+            "added_releases": [e for e in registry if e.get("kind", "release") == "release"],
             "publications": _publications(data_dir, add, route),
-            "added_boundaries": _added_boundaries(data_dir),
+            "added_boundaries": added_boundaries(data_dir, building),
             "layers": _layer_records(specs, web),
             "releases": rel_rows,
             "counts": {
@@ -528,7 +535,7 @@ def is_stale(data_dir: Path) -> tuple[bool, str]:
         return True, "code or geo/ knowledge changed since the store was built"
     if manifest.get("added_releases", []) != added_registry(data_dir):
         return True, "added releases changed"
-    if manifest.get("added_boundaries", []) != _added_boundaries(data_dir):
+    if manifest.get("added_boundaries", []) != added_boundaries(data_dir):
         return True, "added boundary layers changed"
     recorded = manifest.get("sources", {})
     for src in catalogue().values():
@@ -610,23 +617,42 @@ def _identical_in_store(data_dir: Path, sha256: str) -> BuildResult | None:
 # ---------------------------------------------------------------- add-boundaries
 
 
-def _added_boundaries(data_dir: Path) -> list[dict]:
+def added_boundaries(data_dir: Path, version: Path | None = None) -> list[dict]:
+    """Layers added with add-boundaries, from the registry inside a store version (the current one
+    by default, or the folder being built); a store from before that layout falls back to the old
+    raw/boundaries/added.json, read only."""
     from league_atlas.places import own_areas
 
+    version = store_dir(data_dir) if version is None else version
+    if (_version_added(version) / ADDED_REGISTRY).is_file():
+        return [e for _, e in added_entries(version, "boundaries")]
     return own_areas.added_registry(data_dir)
 
 
-def all_layer_specs(data_dir: Path) -> dict:
-    """Official layers (geo/layers.toml or $LEAGUE_ATLAS_LAYERS) then those added with
-    add-boundaries; an added id that an official layer now uses is refused by name."""
-    from league_atlas.places import own_areas
+def _added_specs(data_dir: Path, version: Path) -> dict:
+    """The added layers' specs by id; an in-store layer's file is its path inside `version`."""
+    from league_atlas.places import registry
 
+    specs = {}
+    for entry in added_boundaries(data_dir, version):
+        spec = registry.spec_from_record(entry["spec"])
+        if "stored_as" in entry:
+            spec = dataclasses.replace(spec, file=str(_version_added(version) / entry["stored_as"]))
+        specs[spec.id] = spec
+    return specs
+
+
+def all_layer_specs(data_dir: Path, version: Path | None = None) -> dict:
+    """Official layers (geo/layers.toml or $LEAGUE_ATLAS_LAYERS) then those added with
+    add-boundaries (from `version`: the current store, or the folder being built); an added id
+    that an official layer now uses is refused by name."""
+    version = store_dir(data_dir) if version is None else version
     specs = dict(layer_specs())
     fields = {s.trust_field: s.id for s in specs.values()}
-    for layer_id, spec in own_areas.added_specs(data_dir).items():
+    for layer_id, spec in _added_specs(data_dir, version).items():
         if layer_id in specs or spec.trust_field in fields:
             raise InputError(
-                str(own_areas.added_dir(data_dir) / own_areas.ADDED_REGISTRY),
+                str(_version_added(version) / ADDED_REGISTRY),
                 f"added layer {layer_id!r} clashes with official layer "
                 f"{fields.get(spec.trust_field, layer_id)}",
                 expected="remove it or add it again under another id",
@@ -640,7 +666,11 @@ def _layer_records(specs: dict, web: dict) -> list[dict]:
     from league_atlas.places import registry
 
     return [
-        {**registry.spec_record(spec), "features": int(len(web[layer_id]))}
+        {
+            **registry.spec_record(spec),
+            **({"file": Path(spec.file).name} if spec.origin == "added" else {}),
+            "features": int(len(web[layer_id])),
+        }
         for layer_id, spec in specs.items()
         if layer_id in web
     ]
@@ -695,51 +725,42 @@ def add_boundaries(
         nearest_max_m=own_areas.DEFAULT_NEAREST_M if nearest_max_m is None else nearest_max_m,
     )
     _, join_lines = own_areas.join_trusts(store.trusts, area)
+    added, spec = _boundaries_file(Path(file), area)
     with writer_lock(data_dir):
-        spec, result = _merge_boundaries(data_dir, Path(file), area, progress)
+        result = _build(
+            data_dir, None, fetch_missing=False, progress=progress, add=[added], route="cli"
+        )
     return BoundariesAdded(spec, area.notes, join_lines, result)
 
 
-def _merge_boundaries(data_dir: Path, file: Path, area, progress) -> tuple[object, BuildResult]:
-    """Stage the file(s) under raw/boundaries/<id>-<sha>/, register, rebuild; roll back on error."""
-    from league_atlas.io import boundary_files
-    from league_atlas.io.sources import sha256_file
-    from league_atlas.places import own_areas, registry
+def _boundaries_file(file: Path, area) -> tuple[AddedFile, object]:
+    """The boundary file as one AddedFile (a shapefile and its sidecars zipped together) whose
+    registry entry carries the layer spec: it joins the store in the same publish as the layer."""
+    import hashlib
+    import io
+    import zipfile
 
-    base = own_areas.added_dir(data_dir)
-    sha = sha256_file(file)
-    folder = base / f"{area.spec.id}-{sha[:12]}"
-    existed = folder.exists()
-    registry_path = base / own_areas.ADDED_REGISTRY
-    old_bytes = registry_path.read_bytes() if registry_path.is_file() else None
-    old_entries = own_areas.added_registry(data_dir)
-    spec = dataclasses.replace(area.spec, file=f"{folder.name}/{file.name}")
+    from league_atlas.io import boundary_files
+    from league_atlas.places import registry
+
+    parts = boundary_files.files_to_keep(file)
+    if len(parts) == 1:
+        name, data = file.name, file.read_bytes()
+    else:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for part in parts:
+                zf.writestr(zipfile.ZipInfo(part.name, (1980, 1, 1, 0, 0, 0)), part.read_bytes())
+        name, data = f"{file.stem}.zip", buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    stored_as = f"{sha[:16]}-{name}"
+    spec = dataclasses.replace(area.spec, file=stored_as)
     entry = {
         "spec": registry.spec_record(spec),
-        "file": file.name,
         "sha256": sha,
         "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source_file": file.name,
         "source_crs": area.source_crs,
         "features": int(len(area.areas)),
     }
-    replaced = [e for e in old_entries if e["spec"]["id"] == spec.id]
-    new_entries = [e for e in old_entries if e["spec"]["id"] != spec.id] + [entry]
-    try:
-        if not existed:
-            for part in boundary_files.files_to_keep(file):
-                atomic.write_bytes(folder / part.name, part.read_bytes())
-        atomic.write_text(registry_path, json.dumps(new_entries, indent=2))
-        result = _build(data_dir, None, fetch_missing=False, progress=progress)
-    except BaseException:
-        if old_bytes is None:
-            registry_path.unlink(missing_ok=True)
-        else:
-            atomic.write_bytes(registry_path, old_bytes)
-        if not existed:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    for old in replaced:
-        old_folder = base / Path(old["spec"]["file"]).parent
-        if old_folder != folder:
-            shutil.rmtree(old_folder, ignore_errors=True)
-    return spec, result
+    return AddedFile(name=name, data=data, entry=entry, kind="boundaries"), spec
