@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from league_atlas.render import live_payload, mapview
@@ -157,7 +158,8 @@ with side:
         t = view.set_index("trust_code").loc[c.trust]
         with details_box.container(border=True, key="la-selected-trust"):
             st.markdown(f"**{ui.md_escape(t['trust_name'])}** ({c.trust})")
-            seg = ui.segment_style(t["final_segment"] if t["final_segment"] == 5 else t["segment"])
+            in_rsp = pd.notna(t["final_segment"]) and t["final_segment"] == 5  # NA: unpublished
+            seg = ui.segment_style(5 if in_rsp else t["segment"])
             moved = (
                 f" ({ui.rank_change_arrow(t['rank_change'])} vs official {t['official_rank']})"
                 if t["rank_change"]

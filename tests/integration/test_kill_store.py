@@ -79,6 +79,15 @@ def made_up(tmp_path_factory) -> tuple[Path, dict]:
                     nf.make_trusts(seed=7, codes=TRUST_CODES),
                     trust_type_label="Mental health and community trust",
                 )
+        if (
+            src.required
+            and src.format == "geojson"
+            and not all(p.is_file() for p in files.values())
+        ):
+            # a required boundary layer the made-up layers do not use: any made-up polygons do
+            for p in files.values():
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_bytes(next((data_dir / "raw").rglob("*.geojson")).read_bytes())
         if all(p.is_file() for p in files.values()):
             manifest[src.id] = {
                 "origin": "test-fixture",
