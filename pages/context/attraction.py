@@ -65,14 +65,12 @@ weights_box.button("Reset index weights", on_click=_reset_index_weights, key="p_
 slider_cols = weights_box.columns(3)
 sliders = {}
 for i, (k, p) in enumerate(proxies.PROXIES.items()):
-    sliders[k] = slider_cols[i % 3].slider(
+    sliders[k] = shared.spec_slider(
+        slider_cols[i % 3],
+        ui.INDEX_WEIGHT,
         ui.INDEX_WEIGHT.label.format(proxy=p.label),
-        ui.INDEX_WEIGHT.min_value,
-        ui.INDEX_WEIGHT.max_value,
-        float(proxies.DEFAULT_WEIGHTS.get(k, 0.0)),
-        ui.INDEX_WEIGHT.step,
-        key=weight_keys[k],
-        bind="query-params",
+        weight_keys[k],
+        default=float(proxies.DEFAULT_WEIGHTS.get(k, 0.0)),
         help=f"{ui.INDEX_WEIGHT.help} {p.direction_label}.",
     )
 index_weights = adjustment.index_weights(sliders)

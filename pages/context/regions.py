@@ -76,11 +76,7 @@ if geography in session_areas.session_layers():
 else:
     rep = report(
         version,
-        c.trust_type,
-        c.quarter,
-        c.weights.to_json(),
-        c.financial_override,
-        c.segment_method,
+        *c.view_key,
         geography,
         geo_labels[geography],
     )

@@ -181,23 +181,15 @@ if shared.controls_area(c).checkbox(
     bind="query-params",
     help="Monte Carlo over the weights around the current ones: how much the choice of weights matters.",
 ):
-    spread = shared.controls_area(c).slider(
+    spread = shared.spec_slider(
+        shared.controls_area(c),
+        ui.UNCERTAINTY_SPREAD,
         ui.UNCERTAINTY_SPREAD.label,
-        ui.UNCERTAINTY_SPREAD.min_value,
-        ui.UNCERTAINTY_SPREAD.max_value,
-        ui.UNCERTAINTY_SPREAD.default,
-        ui.UNCERTAINTY_SPREAD.step,
-        key=ui.UNCERTAINTY_SPREAD.key,
-        bind="query-params",
-        help=ui.UNCERTAINTY_SPREAD.help,
+        ui.UNCERTAINTY_SPREAD.key,
     )
     weight_layer = shared.intervals(
         version,
-        c.trust_type,
-        c.quarter,
-        c.weights.to_json(),
-        c.financial_override,
-        c.segment_method,
+        *c.view_key,
         spread,
     )
     st.write(

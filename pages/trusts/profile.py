@@ -97,11 +97,7 @@ weight_layer = ctrl.checkbox(
 iv = (
     shared.intervals(
         version,
-        c.trust_type,
-        c.quarter,
-        c.weights.to_json(),
-        c.financial_override,
-        c.segment_method,
+        *c.view_key,
         ui.UNCERTAINTY_SPREAD.default,
     ).set_index("trust_code")
     if weight_layer

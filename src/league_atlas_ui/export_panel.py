@@ -24,11 +24,7 @@ def _view_key(c, version: str | None) -> tuple:
     """Everything that decides what the map and the deck show, as a hashable cache key."""
     return (
         version,
-        c.trust_type,
-        c.quarter,
-        c.weights.to_json(),
-        c.financial_override,
-        c.segment_method,
+        *c.view_key,
         c.focus.level,
         c.focus.code,
         session_areas.fingerprint(),  # a visitor's own layers never share a cached export

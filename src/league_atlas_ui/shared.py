@@ -238,6 +238,29 @@ def metric_dictionary(version: str, trust_type: str, quarter: str) -> pd.DataFra
 # ------------------------------------------------------------------ controls
 
 
+def spec_slider(
+    where,
+    spec: ui.SliderSpec,
+    label: str,
+    key: str,
+    *,
+    default: float | None = None,
+    help: str | None = None,  # noqa: A002 (Streamlit's name)
+) -> float:
+    """A slider drawn from its spec (range, step, default, help) and bound to the URL: every
+    weight and spread slider is built here, so the spec in views.presentation is the one home."""
+    return where.slider(
+        label,
+        spec.min_value,
+        spec.max_value,
+        spec.default if default is None else default,
+        spec.step,
+        key=key,
+        bind="query-params",
+        help=spec.help if help is None else help,
+    )
+
+
 @dataclass(frozen=True)
 class Controls:
     trust_type: str
@@ -248,6 +271,18 @@ class Controls:
     segment_method: str
     trust: str | None
     present: bool
+
+    @property
+    def view_key(self) -> tuple[str, str, str, bool, str]:
+        """What decides a league view, as plain values for cache keys (one home for the key):
+        trust type, quarter, weights as JSON, financial override, segment method."""
+        return (
+            self.trust_type,
+            self.quarter,
+            self.weights.to_json(),
+            self.financial_override,
+            self.segment_method,
+        )
 
 
 def slug(text: str) -> str:
@@ -379,16 +414,7 @@ def _weight_sliders(
     domains = {}
     for d, key in dom_keys.items():
         valid[key] = _float_ok(ui.DOMAIN_WEIGHT)
-        domains[d] = sb.slider(
-            ui.DOMAIN_WEIGHT.label.format(domain=d),
-            ui.DOMAIN_WEIGHT.min_value,
-            ui.DOMAIN_WEIGHT.max_value,
-            ui.DOMAIN_WEIGHT.default,
-            ui.DOMAIN_WEIGHT.step,
-            key=key,
-            bind="query-params",
-            help=ui.DOMAIN_WEIGHT.help,
-        )
+        domains[d] = spec_slider(sb, ui.DOMAIN_WEIGHT, ui.DOMAIN_WEIGHT.label.format(domain=d), key)
     metrics = {}
     # The 25-odd metric sliders are drawn only on request: every widget costs time on every rerun.
     # A link that carries metric weights (m_...) opens them, so the weights still apply.
@@ -410,15 +436,8 @@ def _weight_sliders(
             ):
                 key = item_keys[k]
                 valid[key] = _float_ok(ui.ITEM_WEIGHT)
-                metrics[k] = st.slider(
-                    f"{k}: {label}",
-                    ui.ITEM_WEIGHT.min_value,
-                    ui.ITEM_WEIGHT.max_value,
-                    ui.ITEM_WEIGHT.default,
-                    ui.ITEM_WEIGHT.step,
-                    key=key,
-                    bind="query-params",
-                    help=f"{dom}. {ui.ITEM_WEIGHT.help}",
+                metrics[k] = spec_slider(
+                    st, ui.ITEM_WEIGHT, f"{k}: {label}", key, help=f"{dom}. {ui.ITEM_WEIGHT.help}"
                 )
     else:
         for key in item_keys.values():
