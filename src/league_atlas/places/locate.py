@@ -221,11 +221,9 @@ def _sector_kind(label: str, where: str, line: int) -> str:
     )
 
 
-def read_hospital_sites(path: Path) -> pd.DataFrame:
-    """NHS.UK Hospital.csv ('¬'-delimited, cp1252): sites with parent trust, sector kind, lat/lon.
-
-    Sites without usable coordinates are dropped (their count is in ``attrs["dropped"]``).
-    """
+def read_hospital_columns(path: Path, columns: dict[str, str]) -> pd.DataFrame:
+    """The named columns of NHS.UK Hospital.csv ('¬'-delimited, cp1252), renamed and stripped:
+    the one reader of that file, for placing trusts (here) and for their addresses (sites)."""
     where = str(path)
     if not Path(path).is_file():
         raise InputError(where, "file not found", expected="a fetched NHS.UK Hospital.csv")
@@ -238,7 +236,7 @@ def read_hospital_sites(path: Path) -> pd.DataFrame:
         quoting=csv.QUOTE_NONE,
         engine="python",
     )
-    missing = [c for c in HOSPITAL_COLUMNS if c not in raw.columns]
+    missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise InputError(
             where,
@@ -246,7 +244,16 @@ def read_hospital_sites(path: Path) -> pd.DataFrame:
             line=1,
             expected="the NHS.UK Hospital.csv header, '¬'-delimited, cp1252",
         )
-    df = raw[list(HOSPITAL_COLUMNS)].rename(columns=HOSPITAL_COLUMNS).apply(lambda s: s.str.strip())
+    return raw[list(columns)].rename(columns=columns).apply(lambda s: s.str.strip())
+
+
+def read_hospital_sites(path: Path) -> pd.DataFrame:
+    """NHS.UK Hospital.csv ('¬'-delimited, cp1252): sites with parent trust, sector kind, lat/lon.
+
+    Sites without usable coordinates are dropped (their count is in ``attrs["dropped"]``).
+    """
+    where = str(path)
+    df = read_hospital_columns(path, HOSPITAL_COLUMNS)
     df["parent_code"] = df["parent_code"].str.upper()
     df["kind"] = [_sector_kind(s, where, i) for i, s in enumerate(df["sector"], start=2)]
     for col in ("lat", "lon"):

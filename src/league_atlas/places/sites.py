@@ -9,7 +9,6 @@ unreliable). Sites without coordinates are kept: a place name is enough to searc
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,28 +84,7 @@ def read_ods_addresses(path: Path) -> pd.DataFrame:
 
 def read_hospital_addresses(path: Path) -> pd.DataFrame:
     """Site rows (SITE_COLUMNS) from NHS.UK Hospital.csv ('¬'-delimited, cp1252)."""
-    where = str(path)
-    if not Path(path).is_file():
-        raise InputError(where, "file not found", expected="a fetched NHS.UK Hospital.csv")
-    raw = pd.read_csv(
-        path,
-        sep="¬",
-        encoding="cp1252",
-        dtype=str,
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE,
-        engine="python",
-    )
-    missing = [c for c in HOSPITAL_ADDRESS_COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError(
-            where,
-            f"missing column(s) {', '.join(missing)}",
-            line=1,
-            expected="the NHS.UK Hospital.csv header, '¬'-delimited, cp1252",
-        )
-    df = raw[list(HOSPITAL_ADDRESS_COLUMNS)].rename(columns=HOSPITAL_ADDRESS_COLUMNS)
-    df = df.apply(lambda s: s.str.strip())
+    df = locate.read_hospital_columns(path, HOSPITAL_ADDRESS_COLUMNS)
     return pd.DataFrame(
         {
             "trust_code": df["parent_code"].str.upper(),
