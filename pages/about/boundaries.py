@@ -36,7 +36,7 @@ st.info(
     "this deployment adds it on the server:",
     icon=":material/lock:",
 )
-st.code(CLI, language="bash")
+st.code(CLI, language=None, wrap_lines=True)  # plain and wrapped: readable, no scroll
 
 done = st.session_state.pop("_own_done", None)
 if done:

@@ -37,7 +37,7 @@ with head:
     if shown.empty:
         st.info(f"No {type_label.lower()} in {where} in {c.quarter}: the map shows England.")
 if not c.present:
-    map_col, side = st.columns([2.2, 1], gap="medium")
+    map_col, side = st.columns([3, 1], gap="medium")
 layer_specs = session_areas.all_layers(store)  # the geography registry: store's and session's
 layers = {k: spec.display_name for k, spec in layer_specs.items()}
 with side:

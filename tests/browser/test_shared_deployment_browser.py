@@ -89,8 +89,10 @@ def _upload(page, data: bytes) -> None:
 
 
 def _league_csv(page) -> pd.DataFrame:
+    """The league page's CSV, through its export panel (the board pack's table, neutralised)."""
     _go(page, "League table")
-    button = page.get_by_role("button", name="Download this table (CSV)")
+    page.get_by_text("Export this view").first.wait_for(timeout=120_000)
+    button = page.get_by_role("button", name="Table data (CSV)", exact=True)
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=120_000) as dl:
         button.click()
