@@ -18,6 +18,7 @@ from support.browser import LIVE_MAP, project, wait_for_app, wait_for_live_map
 pytestmark = pytest.mark.browser
 
 DOMAIN = "Patient safety"
+DETAILS = ".st-key-la-selected-trust"
 
 
 def _live_slider(page, label: str):
@@ -106,8 +107,13 @@ def test_a_drag_updates_live_and_sends_the_weights_once_on_release(server, page,
     orders = [_order(page)]
     page.mouse.move(x0, y)
     page.mouse.down()
+    value = None
     for k in range(1, 9):
         page.mouse.move(x0 + k * box["width"] / 12, y)
+        now = slider.input_value()
+        if now == value:
+            continue  # this step of the pointer did not cross a weight step: nothing to repaint
+        value = now
         page.wait_for_function(
             f"(f) => document.querySelector('{LIVE_MAP}').dataset.frame !== f", arg=frames[-1]
         )
@@ -171,7 +177,8 @@ def test_clicking_a_trust_on_the_live_map_opens_its_details(server, page, real_s
     inside &= (xy[:, 1] > 20) & (xy[:, 1] < canvas["height"] - 20)
     i = int(np.argmax(np.where(inside, d.min(axis=1), -1)))
     target = acute.iloc[i]
-    heading = page.locator("h2").filter(has_text=f"({target.trust_code})")
+    # The details open in the bordered box beside the map: bold name, then "(CODE)".
+    heading = page.locator(DETAILS).filter(has_text=f"({target.trust_code})")
     for _ in range(5):  # deck.gl picks once its first frame has drawn
         page.mouse.click(canvas["x"] + xy[i, 0], canvas["y"] + xy[i, 1])
         try:
@@ -187,7 +194,7 @@ def test_clicking_a_trust_on_the_live_map_opens_its_details(server, page, real_s
     row = page.locator(f'{LIVE_MAP} [data-trust]:not([data-trust="{target.trust_code}"]) button')
     code = row.first.locator("xpath=..").get_attribute("data-trust")
     row.first.click()
-    page.locator("h2").filter(has_text=f"({code})").first.wait_for(timeout=15_000)
+    page.locator(DETAILS).filter(has_text=f"({code})").first.wait_for(timeout=15_000)
 
 
 FOCUS = [

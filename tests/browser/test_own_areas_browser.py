@@ -5,6 +5,7 @@ context (another visitor) sees neither. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import geopandas as gpd
@@ -13,14 +14,18 @@ import pytest
 from PIL import Image
 from shapely.geometry import box
 
-from league_atlas.render import mapview
-from support.browser import project, wait_for_app, wait_for_map
+from support.browser import LIVE_MAP, project, wait_for_app, wait_for_live_map, wait_for_map
 
 pytestmark = pytest.mark.browser
 LAYER = "Test halves"
 # Two points at sea inside the made-up boxes (North Sea off Norfolk, Irish Sea off Lancashire):
 # the official layers leave them blank, a layer of boxes fills them.
 SEA = [(53.3, 1.8), (54.0, -3.9)]
+# The live map's background (live-map.css, .la-live-map) and, over it, an uncoloured area's fill
+# (mapview.boundary_geojson: NHS pale grey at alpha 110).
+MAP_BACKGROUND = np.array([0xF0, 0xF4, 0xF5])
+_FILL, _ALPHA = np.array([0xE8, 0xED, 0xEE]), 110 / 255
+AREA_OVER_BACKGROUND = MAP_BACKGROUND * (1 - _ALPHA) + _FILL * _ALPHA
 
 
 @pytest.fixture
@@ -40,13 +45,17 @@ def halves_zip(tmp_path):
     return target
 
 
-def _sea_pixels(chart) -> np.ndarray:
-    shot = chart.screenshot()
+def _sea_pixels(page) -> np.ndarray:
+    """The colours at the sea points on the map page's live map, projected with its own view."""
+    wait_for_map(page)  # drawn and steady
+    view = json.loads(wait_for_live_map(page).get_attribute("data-view"))
+    shot = page.locator(f"{LIVE_MAP} canvas").first.screenshot()
     img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
     h, w, _ = img.shape
     out = []
     for lat, lon in SEA:
-        x, y = project(lat, lon, mapview.ENGLAND_VIEW, w, h)
+        x, y = project(lat, lon, view, w, h)
+        assert 2 <= x < w - 2 and 2 <= y < h - 2, f"({lat}, {lon}) is off the map at {view}"
         out.append(
             img[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].reshape(-1, 3).mean(axis=0)
         )
@@ -116,7 +125,7 @@ def test_own_areas_are_private_to_the_session(server, browser, page, halves_zip,
     page.wait_for_function(
         "() => decodeURIComponent(window.location.search.replace(/\\+/g, ' ')).includes('layer=Test halves')"
     )
-    mine, shot = _sea_pixels(wait_for_map(page))
+    mine, shot = _sea_pixels(page)
     (artifacts_dir / "own-areas-map.png").write_bytes(shot)
     # ... and focuses on one of its areas.
     _choose(page, "Focus", LAYER)
@@ -130,15 +139,22 @@ def test_own_areas_are_private_to_the_session(server, browser, page, halves_zip,
         other = other_ctx.new_page()
         other.goto(server + "/")
         wait_for_app(other)
-        chart = wait_for_map(other)
+        wait_for_map(other)
         assert LAYER not in _options(other, "Boundaries")
         assert LAYER not in _options(other, "Focus")
-        theirs, shot = _sea_pixels(chart)
+        theirs, shot = _sea_pixels(other)
         (artifacts_dir / "own-areas-other-session-map.png").write_bytes(shot)
         other.goto(server + "/boundaries")
         wait_for_app(other)
         assert other.get_by_text("Loaded in this session").count() == 0
     finally:
         other_ctx.close()
-    # The boxes fill the sea points in the owner's map only.
-    assert (np.abs(mine - theirs).sum(axis=1) > 15).all(), (mine, theirs)
+    # The boxes fill the sea points in the owner's map only: there the sea shows the areas' pale
+    # fill over the live map's background, in the other visitor's map the bare background. (The
+    # two are close, 10 levels apart in all, so each is checked against its own colour.)
+    assert (np.abs(theirs - MAP_BACKGROUND).max(axis=1) <= 2).all(), (theirs, MAP_BACKGROUND)
+    assert (np.abs(mine - AREA_OVER_BACKGROUND).max(axis=1) <= 2).all(), (
+        mine,
+        AREA_OVER_BACKGROUND,
+    )
+    assert (np.abs(mine - theirs).sum(axis=1) >= 6).all(), (mine, theirs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import settle, wait_for_app, wait_for_map
+from support.browser import LIVE_MAP, settle, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +89,8 @@ def test_every_page_normal_and_presenter_screenshots(server, page, artifacts_dir
 
 
 def _map_box(page):
-    return page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    """The map page's map: the live deck.gl component (sliders, map and ranked list together)."""
+    return page.locator(LIVE_MAP).first.bounding_box()
 
 
 def test_map_first_at_1280x720(server, page, artifacts_dir):
