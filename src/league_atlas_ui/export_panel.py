@@ -104,37 +104,31 @@ def export_panel(
 
     with st.container(border=True):
         st.markdown("**Export this view**")
-        b1, b2, b3 = st.columns(3)
-        b1.download_button(
-            "Map image (PNG)",
-            data=png,
-            file_name=f"{stem}-map.png",
-            mime="image/png",
-            icon=":material/image:",
-            key=f"export_png_{key}",
-            on_click="ignore",
-            width="stretch",
+        buttons = (  # label, data, file suffix, mime, icon, kind
+            ("Map image (PNG)", png, "map.png", "image/png", "image", "png"),
+            ("Table data (CSV)", csv, "table.csv", "text/csv", "table_view", "csv"),
+            (
+                "Slides (PowerPoint)",
+                pptx,
+                "slides.pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "slideshow",
+                "pptx",
+            ),
         )
-        b2.download_button(
-            "Table data (CSV)",
-            data=csv,
-            file_name=f"{stem}-table.csv",
-            mime="text/csv",
-            icon=":material/table_view:",
-            key=f"export_csv_{key}",
-            on_click="ignore",
-            width="stretch",
-        )
-        b3.download_button(
-            "Slides (PowerPoint)",
-            data=pptx,
-            file_name=f"{stem}-slides.pptx",
-            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            icon=":material/slideshow:",
-            key=f"export_pptx_{key}",
-            on_click="ignore",
-            width="stretch",
-        )
+        for col, (label, data, suffix, mime, icon, kind) in zip(
+            st.columns(len(buttons)), buttons, strict=True
+        ):
+            col.download_button(
+                label,
+                data=data,
+                file_name=f"{stem}-{suffix}",
+                mime=mime,
+                icon=f":material/{icon}:",
+                key=f"export_{kind}_{key}",
+                on_click="ignore",
+                width="stretch",
+            )
         st.caption(
             "Each file says which release, data dates and weights it shows"
             + ("" if official else f" ({exports.NOT_OFFICIAL})")
