@@ -77,7 +77,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test-fast: install
-	$(BIN)/pytest -q -m "not slow" tests/unit tests/app
+	$(BIN)/pytest -q -n 2 --hypothesis-profile=fast -m "not slow" tests/unit tests/app
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit
@@ -91,8 +91,11 @@ test-integration: install
 test-browser: install chromium axe
 	$(BIN)/pytest -q tests/browser
 
+# Unit and app tiers in two workers (each test builds its own store); the real-data and
+# browser tiers serially, as they share one built store and one Chromium.
 test: install chromium axe lint frontend-check
-	$(BIN)/pytest -q tests/unit tests/app tests/integration tests/browser
+	$(BIN)/pytest -q -n 2 tests/unit tests/app
+	$(BIN)/pytest -q tests/integration tests/browser
 
 bench: install chromium
 	$(PYTHON) -m bench.run

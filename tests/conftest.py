@@ -6,11 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TESTS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS_DIR))
 
 from league_atlas import config  # noqa: E402
+
+# Property tests take their example counts from a profile: "full" in `make test`, "fast" (a quarter
+# of the examples, the same properties) in `make test-fast` via --hypothesis-profile=fast.
+settings.register_profile("full", max_examples=40)
+settings.register_profile("fast", max_examples=10)
+settings.load_profile("full")
 
 ARTIFACTS = TESTS_DIR.parent / "test-artifacts"
 NO_MIRROR = "../shared/data (the real public data mirror) is not present; real-data tests skipped"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from league_atlas.store import reader, writer
 from league_atlas.views import presentation as ui
@@ -53,7 +54,8 @@ def test_changes_view_for_non_acute_q4(non_acute_server, page, artifacts_dir):
         "What changed since last quarter: Mental health and community trusts"
     )
     main = page.locator('[data-testid="stMain"]')
-    assert "From Q3 2025/26 to Q4 2025/26" in main.inner_text()
+    # The heading is written before the comparison below it: wait for the text, not a fixed time.
+    expect(main).to_contain_text("From Q3 2025/26 to Q4 2025/26", timeout=180_000)
     chart = wait_for_map(page)
     chart.screenshot(path=str(artifacts_dir / "changes-map.png"))
     page.screenshot(path=str(artifacts_dir / "changes-page.png"), full_page=True)

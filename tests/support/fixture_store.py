@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 from league_atlas import config
@@ -27,7 +29,24 @@ REGION_OF_RECORD = {
 }
 
 
+_BUILT: dict[int, Path] = {}  # seed -> a store built once per test process, copied per test
+
+
 def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
+    """The made-up store in `data_dir`: built by the real pipeline once per process and seed, then
+    copied (links kept; the store link is relative, so a copied folder opens as itself)."""
+    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
+    if seed not in _BUILT:
+        root = Path(tempfile.mkdtemp(prefix=f"league-atlas-fixture-{seed}-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        template = root / "data"
+        _build(template, seed)
+        _BUILT[seed] = template
+    shutil.copytree(_BUILT[seed], data_dir, symlinks=True, dirs_exist_ok=True)
+    return data_dir
+
+
+def _build(data_dir: Path, seed: int) -> None:
     """Copy the raw fixtures into `data_dir`, add a made-up acute Q1 2025/26 release, build."""
     shutil.copytree(GEO_DATADIR / "raw", data_dir / "raw", dirs_exist_ok=True)
     release = sources.raw_file(data_dir, "nof_acute_q1_2526")
@@ -36,9 +55,7 @@ def build_fixture_store(data_dir: Path, monkeypatch, *, seed: int = 3) -> Path:
     for t in trusts:
         t.region = REGION_OF_RECORD[t.code]
     nf.write_release(release, trusts)
-    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
     writer.build(data_dir, None, fetch_missing=False, progress=lambda m: None)
-    return data_dir
 
 
 def build_context_fixture_store(data_dir: Path, monkeypatch) -> Path:
@@ -58,4 +75,6 @@ def build_context_fixture_store(data_dir: Path, monkeypatch) -> Path:
     }
     wb.write_nss(sources.raw_file(data_dir, "nss_2024"), orgs)
     # The geo fixtures (copied over the context ones) keep the places stage on its own layers.
-    return build_fixture_store(data_dir, monkeypatch)
+    monkeypatch.setenv(config.LAYERS_ENV, str(LAYERS))
+    _build(data_dir, seed=3)
+    return data_dir
