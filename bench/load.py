@@ -16,9 +16,14 @@ messages, including the browser's message cache), so they carry the load; the re
 sure what users see stays correct under it.
 
 Websocket sessions arrive spread over `--ramp` seconds (10 by default; latency is reported for
-all actions and for those after the ramp). Each session repeats: with probability 0.75 move one domain weight by one step (0.25), else
-switch page (map, league table, about), then think for `--think` seconds (uniform 0.5x-1.5x).
-Every action is timed from input to finished run.
+all actions and for those after the ramp). Each session repeats: with probability 0.75 re-weight
+one domain, else switch page (map, league table, about), then think for `--think` seconds (uniform
+0.5x-1.5x). Every action that reaches the server is timed from input to finished run.
+
+A re-weighting is a drag on the live map (`--drag`, mean seconds, default 1.5): the weight moves
+1-4 steps of 0.25 in the browser while the pointer is down, which sends nothing to the server
+(bench.live_latency measures that), and the released weight reaches the server once, as the live
+map sends it. `--drag 0` is the sidebar-era model: one step per server run, no drag.
 
 Errors (all must be zero): an exception element in any run or `[data-testid="stException"]` in
 a page, any traceback or ERROR line in the server log, any failed request (HTTP >= 400 or a
@@ -84,7 +89,8 @@ class Tally:
 
 
 async def ws_session(name: str, url: str, keys: list[str], pages: list[str], end: float,
-                     think: float, seed: int, tally: Tally, start_after: float = 0.0) -> None:  # fmt: skip
+                     think: float, drag: float, seed: int, tally: Tally,
+                     start_after: float = 0.0) -> None:  # fmt: skip
     rng = random.Random(seed)
     c = StreamlitClient(url)
     try:
@@ -100,7 +106,10 @@ async def ws_session(name: str, url: str, keys: list[str], pages: list[str], end
                 kind = f"page:{target or 'map'}"
             else:
                 key = rng.choice(keys)
-                values[key] = _next_value(values[key], rng)
+                for _ in range(rng.randint(1, 4) if drag else 1):
+                    values[key] = _next_value(values[key], rng)
+                if drag:  # the drag itself happens in the browser: no server message
+                    await asyncio.sleep(drag * rng.uniform(0.5, 1.5))
                 c.slider(key, values[key])
                 kind = "weight"
             r = await c.run()
@@ -179,7 +188,7 @@ async def browser_session(name: str, browser, url: str, labels: list[str], end: 
 
 
 async def drive(url: str, data_dir: Path, sessions: int, browsers: int, duration: float,
-                think: float, ramp: float, tally: Tally) -> None:  # fmt: skip
+                think: float, ramp: float, tally: Tally, drag: float = 1.5) -> None:  # fmt: skip
     from bench.browser_latency import domain_labels
 
     labels = domain_labels(data_dir)
@@ -202,7 +211,7 @@ async def drive(url: str, data_dir: Path, sessions: int, browsers: int, duration
     n_ws = sessions - browsers
     for i in range(n_ws):
         # Users arrive spread over the ramp, not all in the same instant.
-        tasks.append(ws_session(f"ws-{i + 1}", url, keys, list(PAGES), end, think, i, tally,
+        tasks.append(ws_session(f"ws-{i + 1}", url, keys, list(PAGES), end, think, drag, i, tally,
                                 start_after=ramp * i / max(n_ws, 1)))  # fmt: skip
     try:
         await asyncio.gather(*tasks)
@@ -225,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--browsers", type=int, default=2, help="how many of them are Chromium pages")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between actions (s)")
+    ap.add_argument(
+        "--drag",
+        type=float,
+        default=1.5,
+        help="mean seconds a live-map drag lasts before its release reaches the server (0: none)",
+    )
     ap.add_argument(
         "--ramp", type=float, default=10.0, help="websocket sessions start spread over this (s)"
     )
@@ -260,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu0, t0, t_wall0 = _cpu_seconds(server.pid), time.perf_counter(), time.time()
             with common.MemorySampler(server.pid) as mem:
                 asyncio.run(drive(server.url, data, args.sessions, browsers, args.duration,
-                                  args.think, args.ramp, tally))  # fmt: skip
+                                  args.think, args.ramp, tally, args.drag))  # fmt: skip
             wall = time.perf_counter() - t0
             cpu1 = _cpu_seconds(server.pid)
             memory = mem.result()
@@ -293,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         "websocket_sessions": args.sessions - browsers,
         "duration_s": round(wall, 1),
         "think_s_mean": args.think,
+        "drag_s_mean": args.drag,
         "errors": tally.errors,
         "error_count": len(tally.errors),
         "external_requests_failed_offline": tally.external_failures,
@@ -329,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     lat = result["latency_ms_all"]
     print(f"{args.sessions} sessions ({browsers} Chromium, {args.sessions - browsers} websocket) "
-          f"for {wall:.0f} s on {store['kind']} store, think {args.think:g} s")  # fmt: skip
+          f"for {wall:.0f} s on {store['kind']} store, think {args.think:g} s, drag {args.drag:g} s")  # fmt: skip
     print(f"errors: {len(tally.errors)}")
     for e in tally.errors[:20]:
         print(f"  {e}")

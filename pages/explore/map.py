@@ -139,7 +139,7 @@ with map_col:
             area_stat=stat,
             focus_codes=list(shown["trust_code"]),
             bounds=frame,
-            labels=live_payload.area_labels(gdf),
+            labels=session_areas.area_labels(version, layer),
             selected=c.trust,
             where=where,
         ),

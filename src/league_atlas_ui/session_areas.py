@@ -16,6 +16,7 @@ import streamlit as st
 
 from league_atlas.places import own_areas
 from league_atlas.places.registry import LayerSpec
+from league_atlas.render import live_payload
 from league_atlas.store import reader
 
 SESSION_KEY = "_own_layers"
@@ -83,6 +84,19 @@ def boundary(version: str, layer_id: str):
     if item is not None and layer_id not in shared.current_store().boundary_ids():
         return item["web"]
     return shared.boundary(version, layer_id)
+
+
+def area_labels(version: str, layer_id: str) -> list[dict]:
+    """The area names drawn on the live map: this session's own layer's (worked out once and held
+    with it), else the store's (cached per store version)."""
+    from league_atlas_ui import shared
+
+    item = _held().get(layer_id)
+    if item is not None and layer_id not in shared.current_store().boundary_ids():
+        if "labels" not in item:
+            item["labels"] = live_payload.area_labels(item["web"])
+        return item["labels"]
+    return shared.area_labels(version, layer_id)
 
 
 def fingerprint() -> str:

@@ -16,6 +16,7 @@ import streamlit as st
 from league_atlas import config
 from league_atlas.context.proxies import PROXIES
 from league_atlas.errors import LeagueAtlasError
+from league_atlas.render import live_payload
 from league_atlas.schema import TRUST_TYPES
 from league_atlas.scoring import engine, preparation
 from league_atlas.scoring.weights import Weights
@@ -99,6 +100,13 @@ def prepared(version: str, trust_type: str, quarter: str) -> preparation.Prepare
 @st.cache_resource(show_spinner=False, max_entries=8)
 def boundary(version: str, layer: str):
     return current_store().boundary(layer)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def area_labels(version: str, layer: str) -> list[dict]:
+    """The names drawn on the live map for a published layer: per store version and layer, not
+    per rerun (finding a point inside each polygon and its area took ~15 ms a rerun)."""
+    return live_payload.area_labels(boundary(version, layer))
 
 
 def page_context() -> tuple[reader.Store, Controls]:
