@@ -13,7 +13,7 @@ from league_atlas_ui import shared
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/map:", layout="wide")
 
 shared.deployment_limits()
-store = shared.current_store()
+store = shared.begin_run()
 if store is None:
     page = st.navigation(
         [

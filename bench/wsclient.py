@@ -24,7 +24,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
 def classify(msg: ForwardMsg) -> str:
-    """What a ForwardMsg carries: map (deck.gl JSON), table (Arrow), cached-ref, finished, other."""
+    """What a ForwardMsg carries: map (the live map component's data, or a deck.gl JSON chart on
+    the other pages), table (Arrow), cached-ref, finished, other."""
     kind = msg.WhichOneof("type")
     if kind == "ref_hash":
         return "cached-ref"
@@ -32,7 +33,7 @@ def classify(msg: ForwardMsg) -> str:
         return "finished"
     if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
         el = msg.delta.new_element.WhichOneof("type")
-        if el == "deck_gl_json_chart":
+        if el in ("deck_gl_json_chart", "bidi_component"):
             return "map"
         if el in ("dataframe", "table"):
             return "table"

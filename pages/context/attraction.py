@@ -119,12 +119,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 points = legends.proxy_points(mapview.trust_points(view, n_trusts=len(view)), joined, key)
-bounds = None
-if c.focus.code and c.focus.layer in session_areas.all_layers(store):
-    fg = session_areas.boundary(version, c.focus.layer)
-    sel = fg[fg["code"] == c.focus.code]
-    if len(sel):
-        bounds = tuple(sel.total_bounds)
+bounds, _ = session_areas.focus_frame(store, version, c.focus)
 polygons = (
     mapview.boundary_geojson(shared.boundary(version, "nhs_region"), None)
     if "nhs_region" in store.boundary_ids()

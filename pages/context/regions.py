@@ -118,14 +118,7 @@ if layer in session_areas.all_layers(store):
     polygons = mapview.boundary_geojson(gdf, stat, counts)
 else:
     polygons = None
-focus_outline = None
-bounds = None
-if c.focus.code and c.focus.layer in session_areas.all_layers(store):
-    fg = session_areas.boundary(version, c.focus.layer)
-    sel = fg[fg["code"] == c.focus.code]
-    if len(sel):
-        bounds = tuple(sel.total_bounds)
-        focus_outline = mapview.boundary_geojson(sel, None)
+bounds, focus_outline = session_areas.focus_frame(store, version, c.focus)
 # Neutral dots over the choropleth (segment colours would compete with the area ramp); the
 # tooltip still gives each trust's segment, score and rank.
 points = (

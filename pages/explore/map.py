@@ -70,14 +70,7 @@ stat = mapview.area_stats(view, code_col, measure)
 counts = view.groupby(code_col).size() if code_col in view else None
 polygons = mapview.boundary_geojson(gdf, stat, counts)
 
-focus_outline = None
-bounds = None
-if c.focus.code:
-    fg = session_areas.boundary(version, c.focus.layer)
-    sel = fg[fg["code"] == c.focus.code]
-    if len(sel):
-        bounds = tuple(sel.total_bounds)
-        focus_outline = mapview.boundary_geojson(sel, None)
+bounds, focus_outline = session_areas.focus_frame(store, version, c.focus)
 ranges = shared.likely_ranges(  # official weights: cached per quarter, never per slider move
     version,
     c.trust_type,

@@ -86,6 +86,20 @@ def boundary(version: str, layer_id: str):
     return shared.boundary(version, layer_id)
 
 
+def focus_frame(store: reader.Store, version: str, focus) -> tuple[tuple | None, dict | None]:
+    """The focus area's bounds (minx, miny, maxx, maxy) to frame a map on, and its outline as map
+    GeoJSON; (None, None) for England, or for an area no layer of this session knows."""
+    from league_atlas.render import mapview
+
+    if not focus.code or focus.layer not in all_layers(store):
+        return None, None
+    fg = boundary(version, focus.layer)
+    sel = fg[fg["code"] == focus.code]
+    if not len(sel):
+        return None, None
+    return tuple(sel.total_bounds), mapview.boundary_geojson(sel, None)
+
+
 def area_labels(version: str, layer_id: str) -> list[dict]:
     """The area names drawn on the live map: this session's own layer's (worked out once and held
     with it), else the store's (cached per store version)."""

@@ -42,7 +42,9 @@ def store_version() -> str | None:
     """This session's store version: the shared store folder name (changes when a build or
     add-release publishes), or the visitor's private view, unique to their session."""
     store = current_store()
-    return getattr(store, "version", None) or _shared_version()
+    if store is None:
+        return None
+    return getattr(store, "version", None) or store.path.name
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -53,7 +55,26 @@ def _store(version: str, base: str) -> reader.Store:
 PRIVATE_VIEW = "_private_view"
 
 
+_RUN_STORE = "_run_store"
+
+
+def begin_run() -> reader.Store | None:
+    """Resolve the store once, at the top of every run (app.py): every later call in the run gets
+    this one, so a build published mid-run cannot mix two versions in one page or cache version
+    N+1's data under key N."""
+    store = _resolve_store()
+    st.session_state[_RUN_STORE] = store
+    return store
+
+
 def current_store() -> reader.Store | None:
+    """This run's store (see begin_run); resolved here only outside a run of app.py."""
+    if _RUN_STORE in st.session_state:
+        return st.session_state[_RUN_STORE]
+    return _resolve_store()
+
+
+def _resolve_store() -> reader.Store | None:
     """The store for this session: the visitor's private view (their checked upload over the
     shared store, held in their session only) when they have one, else the shared store."""
     version = _shared_version()
@@ -73,6 +94,7 @@ def set_private_view(view: overlay.PrivateStore | None) -> None:
         st.session_state.pop(PRIVATE_VIEW, None)
     else:
         st.session_state[PRIVATE_VIEW] = view
+    st.session_state[_RUN_STORE] = _resolve_store()  # the rest of this run sees the change
 
 
 def private_view() -> overlay.PrivateStore | None:

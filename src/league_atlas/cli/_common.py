@@ -27,6 +27,27 @@ def add_mirror(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_view(p: argparse.ArgumentParser, *, trust_type_default: str | None = None) -> None:
+    """--trust-type and --quarter: which league a command reads (required type unless defaulted)."""
+    from league_atlas.schema import TRUST_TYPES
+
+    if trust_type_default is None:
+        p.add_argument("--trust-type", required=True, choices=TRUST_TYPES)
+    else:
+        p.add_argument("--trust-type", default=trust_type_default, choices=TRUST_TYPES)
+    p.add_argument("--quarter", default=None, help="e.g. 'Q1 2025/26' (default: the newest)")
+
+
+def add_weights_file(p: argparse.ArgumentParser) -> None:
+    """--weights FILE.json, the scenario format the app saves."""
+    p.add_argument(
+        "--weights",
+        default=None,
+        metavar="FILE.json",
+        help='weight scenario {"domains": {name: w}, "metrics": {item: w}} (default: official)',
+    )
+
+
 def add_format(p: argparse.ArgumentParser, default: str = "csv") -> None:
     p.add_argument("--format", choices=["csv", "json", "table"], default=default)
 

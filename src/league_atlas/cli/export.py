@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 from league_atlas import config
-from league_atlas.cli._common import add_data_dir, add_method_options, load_store
+from league_atlas.cli._common import (
+    add_data_dir,
+    add_method_options,
+    add_view,
+    add_weights_file,
+    load_store,
+)
 from league_atlas.io import atomic
-from league_atlas.schema import TRUST_TYPES
 from league_atlas.scoring.weights import Weights
 
 KINDS = ("pptx", "png", "csv")
@@ -24,8 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "focus and weights: a 16:10 map PNG, the table behind the map as CSV, or a deck.",
     )
     p.add_argument("kind", choices=KINDS)
-    p.add_argument("--trust-type", default="acute", choices=TRUST_TYPES)
-    p.add_argument("--quarter", default=None, help="e.g. 'Q1 2025/26' (default: the newest)")
+    add_view(p, trust_type_default="acute")
     p.add_argument(
         "--focus",
         default=None,
@@ -33,9 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an area: region:E40000006, icb23:E54000036 or icb26:CODE (a name works too); "
         "default all England",
     )
-    p.add_argument(
-        "--weights", default=None, metavar="W.json", help="weight scenario (default: official)"
-    )
+    add_weights_file(p)
     add_method_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write the file")
     add_data_dir(p)

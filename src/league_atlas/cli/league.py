@@ -9,8 +9,15 @@ import sys
 import pandas as pd
 
 from league_atlas import config
-from league_atlas.cli._common import add_data_dir, add_format, add_method_options, emit, load_store
-from league_atlas.schema import TRUST_TYPES
+from league_atlas.cli._common import (
+    add_data_dir,
+    add_format,
+    add_method_options,
+    add_view,
+    add_weights_file,
+    emit,
+    load_store,
+)
 from league_atlas.scoring import engine, likely_range, preparation, uncertainty
 from league_atlas.scoring.weights import Weights
 
@@ -37,14 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="league table for one trust type and quarter (re-weighted with --weights)",
         description="One row per trust, in league order. Official weights reproduce NHS England's table.",
     )
-    p.add_argument("--trust-type", required=True, choices=TRUST_TYPES)
-    p.add_argument("--quarter", default=None, help="e.g. 'Q1 2025/26' (default: the newest)")
-    p.add_argument(
-        "--weights",
-        default=None,
-        metavar="FILE.json",
-        help='weight scenario {"domains": {name: w}, "metrics": {item: w}} (default: official)',
-    )
+    add_view(p)
+    add_weights_file(p)
     p.add_argument(
         "--uncertainty",
         type=int,

@@ -15,10 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from league_atlas import config
-from league_atlas.cli._common import add_data_dir, add_format, emit, load_store
+from league_atlas.cli._common import (
+    add_data_dir,
+    add_format,
+    add_view,
+    emit,
+    load_store,
+)
 from league_atlas.context import proxies
 from league_atlas.errors import LeagueAtlasError, StoreMissingError
-from league_atlas.schema import TRUST_TYPES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,8 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "directions and joins) and the staff-attraction index."
         ),
     )
-    p.add_argument("--trust-type", required=True, choices=TRUST_TYPES)
-    p.add_argument("--quarter", default=None, help="e.g. 'Q1 2025/26' (default: the newest)")
+    add_view(p)
     p.add_argument(
         "--join",
         choices=proxies.JOINS,

@@ -16,9 +16,16 @@ import sys
 
 from league_atlas import config
 from league_atlas.analysis import disparities
-from league_atlas.cli._common import add_data_dir, add_format, add_method_options, emit, load_store
+from league_atlas.cli._common import (
+    add_data_dir,
+    add_format,
+    add_method_options,
+    add_view,
+    add_weights_file,
+    emit,
+    load_store,
+)
 from league_atlas.places import registry
-from league_atlas.schema import TRUST_TYPES
 from league_atlas.scoring import preparation
 from league_atlas.scoring.weights import Weights
 from league_atlas.views import explorer
@@ -31,14 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--trust-type", required=True, choices=TRUST_TYPES)
-    p.add_argument("--quarter", default=None, help="e.g. 'Q1 2025/26' (default: the newest)")
-    p.add_argument(
-        "--weights",
-        default=None,
-        metavar="FILE.json",
-        help='weight scenario {"domains": {name: w}, "metrics": {item: w}} (default: official)',
-    )
+    add_view(p)
+    add_weights_file(p)
     p.add_argument(
         "--geography",
         default="region",

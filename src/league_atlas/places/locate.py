@@ -635,33 +635,26 @@ def _check_regions(
     """Note where the located region or ICB disagrees with ODS or the NOF region label, so a
     misplaced trust shows up in the report rather than on the map."""
     # Region: ODS Y-code and the NOF label, both through the crosswalk.
+    checks = (
+        ("ods_region_code", registry.region_code_for_ods, "ods_region", "region_vs_ods", "ODS region", str),
+        ("region_label", registry.region_code_for_label, "region_label", "region_vs_nof", "NOF region", repr),
+    )  # fmt: skip
     for rec in table.itertuples(index=False):
-        if rec.ods_region_code:
+        for field, lookup, unknown, kind, source, shown in checks:
+            given = getattr(rec, field)
+            if not given:
+                continue
             try:
-                want = registry.region_code_for_ods(rec.ods_region_code, crosswalk)
+                want = lookup(given, crosswalk)
             except LeagueAtlasError as exc:
-                note(rec.trust_code, "unknown_ods_region", str(exc))
-            else:
-                if pd.notna(rec.region_code) and want != rec.region_code:
-                    note(
-                        rec.trust_code,
-                        "region_vs_ods",
-                        f"located in {rec.region_code} {rec.region_name}; ODS region "
-                        f"{rec.ods_region_code} = {want}",
-                    )
-        if rec.region_label:
-            try:
-                want = registry.region_code_for_label(rec.region_label, crosswalk)
-            except LeagueAtlasError as exc:
-                note(rec.trust_code, "unknown_region_label", str(exc))
-            else:
-                if pd.notna(rec.region_code) and want != rec.region_code:
-                    note(
-                        rec.trust_code,
-                        "region_vs_nof",
-                        f"located in {rec.region_code} {rec.region_name}; NOF region "
-                        f"{rec.region_label!r} = {want}",
-                    )
+                note(rec.trust_code, f"unknown_{unknown}", str(exc))
+                continue
+            if pd.notna(rec.region_code) and want != rec.region_code:
+                note(
+                    rec.trust_code,
+                    kind,
+                    f"located in {rec.region_code} {rec.region_name}; {source} {shown(given)} = {want}",
+                )
         # 2023 ICB: identity through the ONS ODS->GSS lookups.
         if rec.ods_icb23_code:
             want = icb_gss.get(rec.ods_icb23_code.upper())
