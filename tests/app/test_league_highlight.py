@@ -14,9 +14,7 @@ def test_segment_changes_are_highlighted_and_written_out(app):
     at = app.run()
     at.switch_page("pages/explore/league.py").run()
     assert not at.exception
-    table = next(
-        e.value for e in at.dataframe if "Segment change" in e.value.columns
-    )
+    table = next(e.value for e in at.dataframe if "Segment change" in e.value.columns)
     changed = table["Segment change"].fillna("").astype(bool)
     assert changed.any(), "these weights change some segments in the made-up store"
     css = " ".join(_styles(at))
@@ -27,8 +25,6 @@ def test_no_highlight_under_official_weights(app):
     at = app.run()
     at.switch_page("pages/explore/league.py").run()
     assert not at.exception
-    table = next(
-        e.value for e in at.dataframe if "Segment change" in e.value.columns
-    )
+    table = next(e.value for e in at.dataframe if "Segment change" in e.value.columns)
     assert not table["Segment change"].fillna("").astype(bool).any()
     assert "FFF3C4" not in " ".join(_styles(at))
