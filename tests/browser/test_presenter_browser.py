@@ -7,6 +7,7 @@ test-artifacts/screens/<page>-<size>-<mode>.png (first screen): look at them.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from support.browser import LIVE_MAP, settle, wait_for_app, wait_for_map
 
@@ -67,18 +68,24 @@ def test_every_page_normal_and_presenter_screenshots(server, page, artifacts_dir
         for present in (False, True):
             _open(page, server, name, size, present)
             mode = "presenter" if present else "normal"
-            page.screenshot(path=str(out / f"{name}-{size}-{mode}.png"))
             sidebar = page.locator('[data-testid="stSidebar"]')
             leave = page.get_by_role("button", name="Leave presenter mode")
             if present:
-                assert not sidebar.is_visible(), f"{name}: the sidebar shows in presenter mode"
-                assert leave.is_visible(), f"{name}: no way out of presenter mode"
+                # The sidebar is drawn (hidden by the presenter style) before the page itself, so
+                # wait for the whole run to arrive rather than race it.
+                expect(leave, f"{name}: no way out of presenter mode").to_be_visible(timeout=60_000)
+                expect(sidebar, f"{name}: the sidebar shows in presenter mode").to_be_hidden(
+                    timeout=30_000
+                )
+                settle(page)
+                page.screenshot(path=str(out / f"{name}-{size}-{mode}.png"))
                 links = page.locator('.st-key-la-presenter-bar [data-testid="stPageLink"]')
                 assert links.count() >= 6 and links.first.is_visible(), f"{name}: no page switcher"
                 assert _visible_controls(page) == 0, f"{name}: page controls show when presenting"
                 title = page.locator('[data-testid="stMain"] h1').first.inner_text()
                 assert "0 of 1" not in title and "trust(s)" not in title
             else:
+                page.screenshot(path=str(out / f"{name}-{size}-{mode}.png"))
                 assert sidebar.is_visible()
                 assert leave.count() == 0
     # The way out works: back to the normal page with its controls.

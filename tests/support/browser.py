@@ -83,14 +83,16 @@ LIVE_MAP = '[data-testid="live-map"]'
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
+    """Wait until Streamlit has finished running the script (no 'running' indicator) and the
+    page itself has arrived: its title, not just the sidebar, which app.py draws first (every page
+    writes an h1; waiting on sidebar widgets let tests race the page body)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
                    const busy = s && s.innerText.includes('Running');
                    const skeletons = document.querySelectorAll('[data-testid="stSkeleton"], [data-stale="true"], [data-testid="stSpinner"]').length;
-                   const widgets = document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSlider"], [data-testid="stMain"] h1').length;
-                   return !busy && skeletons === 0 && widgets > 0; }""",
+                   const title = document.querySelectorAll('[data-testid="stMain"] h1').length;
+                   return !busy && skeletons === 0 && title > 0; }""",
         timeout=timeout,
     )
     settle(page)
