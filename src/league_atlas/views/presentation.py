@@ -293,10 +293,12 @@ def legend_html(items: list[LegendItem], *, title: str = "", note: str = "") -> 
             shape += f"box-shadow:0 0 0 2px {escape(it.ring)};"
         bold = f"<b>{escape(it.bold)}</b>&nbsp;" if it.bold else ""
         parts.append(
-            '<span role="listitem" style="display:inline-flex;align-items:center;margin-right:14px">'
-            f'<span aria-hidden="true" style="display:inline-block;width:16px;height:16px;{shape}'
-            f'background:{escape(it.fill)};border:{it.outline_width}px solid {escape(it.outline)};margin-right:8px"></span>'
-            f"{bold}{escape(it.text)}</span>"
+            # Marker centred on the first line (line-height 1.9): a label that wraps stays beside it.
+            '<span role="listitem" style="display:inline-flex;align-items:flex-start;margin-right:14px">'
+            f'<span aria-hidden="true" style="display:inline-block;flex:none;width:16px;height:16px;{shape}'
+            f"background:{escape(it.fill)};border:{it.outline_width}px solid {escape(it.outline)};"
+            'margin:calc(0.95em - 8px) 8px 0 0"></span>'
+            f"<span>{bold}{escape(it.text)}</span></span>"
         )
     head = f"<b>{escape(title)}</b><br/>" if title else ""
     tail = f'<div style="color:{NHS_SECONDARY_TEXT}">{escape(note)}</div>' if note else ""
