@@ -16,7 +16,7 @@ import streamlit as st
 
 from league_atlas.places import own_areas
 from league_atlas.places.registry import LayerSpec
-from league_atlas.render import live_payload
+from league_atlas.render import live_payload, mapview
 from league_atlas.store import reader
 
 SESSION_KEY = "_own_layers"
@@ -76,21 +76,28 @@ def trusts(store: reader.Store) -> pd.DataFrame:
     return table
 
 
+def _own(layer_id: str) -> dict | None:
+    """This session's own layer `layer_id`, unless the operator has since published that id (the
+    published one wins)."""
+    from league_atlas_ui import shared
+
+    item = _held().get(layer_id)
+    if item is None or layer_id in shared.current_store().boundary_ids():
+        return None
+    return item
+
+
 def boundary(version: str, layer_id: str):
     """A layer's web polygons: this session's own, else the store's (cached per store version)."""
     from league_atlas_ui import shared
 
-    item = _held().get(layer_id)
-    if item is not None and layer_id not in shared.current_store().boundary_ids():
-        return item["web"]
-    return shared.boundary(version, layer_id)
+    item = _own(layer_id)
+    return item["web"] if item is not None else shared.boundary(version, layer_id)
 
 
 def focus_frame(store: reader.Store, version: str, focus) -> tuple[tuple | None, dict | None]:
     """The focus area's bounds (minx, miny, maxx, maxy) to frame a map on, and its outline as map
     GeoJSON; (None, None) for England, or for an area no layer of this session knows."""
-    from league_atlas.render import mapview
-
     if not focus.code or focus.layer not in all_layers(store):
         return None, None
     fg = boundary(version, focus.layer)
@@ -105,12 +112,12 @@ def area_labels(version: str, layer_id: str) -> list[dict]:
     with it), else the store's (cached per store version)."""
     from league_atlas_ui import shared
 
-    item = _held().get(layer_id)
-    if item is not None and layer_id not in shared.current_store().boundary_ids():
-        if "labels" not in item:
-            item["labels"] = live_payload.area_labels(item["web"])
-        return item["labels"]
-    return shared.area_labels(version, layer_id)
+    item = _own(layer_id)
+    if item is None:
+        return shared.area_labels(version, layer_id)
+    if "labels" not in item:
+        item["labels"] = live_payload.area_labels(item["web"])
+    return item["labels"]
 
 
 def fingerprint() -> str:

@@ -8,7 +8,9 @@ import pytest
 from league_atlas_ui import shared
 
 
-@pytest.mark.parametrize("page", ["", "league", "profile", "regions"])
+@pytest.mark.parametrize(
+    "page", ["", "explore/league.py", "trusts/profile.py", "context/regions.py"]
+)
 def test_each_run_resolves_the_store_link_once(app, monkeypatch, page):
     calls = []
     resolve = shared._shared_version
@@ -20,15 +22,7 @@ def test_each_run_resolves_the_store_link_once(app, monkeypatch, page):
     monkeypatch.setattr(shared, "_shared_version", counting)
     at = app.run()
     if page:
-        at.switch_page(f"pages/{_script(page)}").run()
+        at.switch_page(f"pages/{page}").run()
     assert not at.exception
     runs = 2 if page else 1
     assert len(calls) == runs, f"store link resolved {len(calls)} times in {runs} run(s)"
-
-
-def _script(url_path: str) -> str:
-    return {
-        "league": "explore/league.py",
-        "profile": "trusts/profile.py",
-        "regions": "context/regions.py",
-    }[url_path]
